@@ -1,0 +1,5 @@
+import sys
+
+from policytext.cli import main
+
+sys.exit(main())

@@ -1,0 +1,91 @@
+"""Small helpers shared by several stages: atomic writes, hashing, user folders."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+#: Environment variable that points at the shared public corpora (tests, examples, benchmarks).
+SHARED_CORPORA_ENV = "POLICYTEXT_SHARED_CORPORA"
+
+
+def shared_corpora_dir() -> Path:
+    """Folder of the public reference corpora: ``$POLICYTEXT_SHARED_CORPORA`` or ``../shared/corpora``."""
+    env = os.environ.get(SHARED_CORPORA_ENV)
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent.parent
+    return here.parent / "shared" / "corpora"
+
+
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8") -> Iterator[IO[Any]]:
+    """Open a temporary file beside ``path`` and move it into place only when the block succeeds.
+
+    A crash or an exception leaves either the old file or none, never a half-written one.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    binary = "b" in mode
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding=None if binary else encoding) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+    except BaseException:
+        try:
+            os.unlink(tmp_name)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> Path:
+    with atomic_open(path, "w") as handle:
+        handle.write(text)
+    return Path(path)
+
+
+def atomic_write_bytes(path: str | Path, data: bytes) -> Path:
+    with atomic_open(path, "wb") as handle:
+        handle.write(data)
+    return Path(path)
+
+
+def user_cache_dir() -> Path:
+    """policytext's cache folder (platform-specific, overridable with ``$POLICYTEXT_CACHE_DIR``)."""
+    env = os.environ.get("POLICYTEXT_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("policytext")
+
+
+def user_data_dir() -> Path:
+    """policytext's data folder for downloads (overridable with ``$POLICYTEXT_DATA_DIR``)."""
+    env = os.environ.get("POLICYTEXT_DATA_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_path
+
+    return user_data_path("policytext")

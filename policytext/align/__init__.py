@@ -1,0 +1,356 @@
+"""Align a local plan with upper-level policies: what it takes up, copies, adapts, omits and adds.
+
+>>> import policytext
+>>> plan = policytext.corpora.load("qianjiang_2025")
+>>> national = policytext.read("national.txt")                     # doctest: +SKIP
+>>> result = policytext.align(plan, [national])                     # doctest: +SKIP
+>>> result.pairs_frame()[["lower_path", "upper_path", "relation"]]  # doctest: +SKIP
+
+Method (``docs/alignment.md``): upper documents are split into units (measures, articles or
+paragraphs, :mod:`~policytext.align.units`), indexed as character n-gram TF-IDF
+(:class:`AlignIndex`), candidates are re-scored with shared policy terms, shared passages
+(:mod:`~policytext.align.evidence`) and shipped word vectors (:mod:`~policytext.align.semantic`),
+and relations are named by calibrated thresholds (:mod:`~policytext.align.score`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from policytext.align.functions import named_functions
+from policytext.align.result import Alignment, Coverage, Evidence, Match, Relay, UnitRef
+from policytext.align.retrieve import AlignIndex, DocInfo
+from policytext.align.score import DEFAULT_CONFIG, RELATIONS, PairScorer, PairSignals, ScoringConfig
+from policytext.align.semantic import WordVectors
+from policytext.align.units import AlignUnit, split_units
+from policytext.model import Level, PolicyDocument
+
+__all__ = [
+    "DEFAULT_CONFIG",
+    "AlignIndex",
+    "AlignUnit",
+    "Alignment",
+    "Coverage",
+    "Evidence",
+    "Match",
+    "Relay",
+    "ScoringConfig",
+    "align",
+    "split_units",
+]
+
+#: Indexes with at most this many units are scored exhaustively (every pair), larger ones
+#: through the ``top_k`` lexical candidates.
+EXHAUSTIVE_LIMIT = 600
+_LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCIAL: 1, Level.MUNICIPAL: 2, Level.COUNTY: 3}
+_RELATION_ORDER = {r: i for i, r in enumerate(RELATIONS)}
+
+
+def align(
+    lower: PolicyDocument,
+    uppers: PolicyDocument | Sequence[PolicyDocument] | AlignIndex,
+    *,
+    levels: Sequence[Level | str | None] | None = None,
+    config: ScoringConfig = DEFAULT_CONFIG,
+    top_k: int = 40,
+    semantic: bool = True,
+    lower_kind: str = "auto",
+    upper_kind: str = "auto",
+    coverage_docs: str = "auto",
+) -> Alignment:
+    """Align every unit of ``lower`` with the units of ``uppers``.
+
+    ``uppers`` is one document, several (each with its level, from ``doc.header.level`` or
+    ``levels``), or a prebuilt :class:`AlignIndex` (build once over thousands of documents).
+    ``semantic=False`` drops the word-vector signal (and its weight).  ``coverage_docs`` is
+    ``all`` (coverage and omissions for every upper document), ``matched`` (only documents with
+    a match) or ``auto`` (``all`` for up to 50 documents).
+    """
+    if isinstance(uppers, AlignIndex):
+        index = uppers
+    else:
+        docs = [uppers] if isinstance(uppers, PolicyDocument) else list(uppers)
+        if not docs:
+            raise ValueError("align needs at least one upper document")
+        index = AlignIndex.build(docs, kind=upper_kind, levels=levels)
+    if not semantic:
+        config = config.without("semantic")
+    vectors = WordVectors.load_default() if semantic or config.weights.get("terms") else None
+    scorer = PairScorer(vectors if semantic else _weights_only(vectors), index.vectorize)
+    lower_units = split_units(lower, lower_kind)
+    lower_level = lower.header.level.value
+
+    matches = _match_units(index, scorer, config, lower_units, top_k)
+    lower_refs = tuple(_ref(u, lower.name, lower_level) for u in lower_units)
+    relays = _relays(index, scorer, config, matches, top_k)
+    built = _build_matches(index, lower_units, lower_refs, matches, relays)
+    coverage, omitted = _coverage(index, built, coverage_docs)
+    taken = {m.lower.index for m in built}
+    additions = tuple(r for r in lower_refs if r.index not in taken)
+    reuse, reuse_by_doc = _reuse(lower_units, built)
+    relay_refs = tuple(
+        Relay(_index_ref(index, low), _index_ref(index, up), score, relation)
+        for (low, up), (score, relation) in sorted(relays.items())
+    )
+    parameters = {
+        "config": {
+            "weights": config.weights,
+            "bias": config.bias,
+            "related": config.related,
+            "adapted": config.adapted,
+            "copied_longest": config.copied_longest,
+            "copied_coverage": config.copied_coverage,
+            "relative": config.relative,
+            "max_matches": config.max_matches,
+        },
+        "top_k": top_k,
+        "semantic": semantic,
+        "upper_units": len(index),
+    }
+    return Alignment(
+        lower_name=lower.name,
+        lower_units=lower_refs,
+        matches=tuple(built),
+        coverage=coverage,
+        omitted=omitted,
+        local_additions=additions,
+        reuse_ratio=reuse,
+        reuse_by_doc=reuse_by_doc,
+        relays=relay_refs,
+        parameters=parameters,
+    )
+
+
+# -- matching ------------------------------------------------------------------------------
+_Scored = tuple[int, float, str, PairSignals]  # (upper unit id, score, relation, PairSignals)
+
+
+def _weights_only(vectors: WordVectors | None) -> WordVectors | None:
+    """Term weights still come from the shipped counts when the semantic signal is off."""
+    return None if vectors is None else _NoEmbed(vectors)
+
+
+class _NoEmbed(WordVectors):
+    """Word weights without word vectors: embeds every text as the zero vector."""
+
+    def __init__(self, base: WordVectors) -> None:  # noqa: D107 - share the base's arrays
+        self.__dict__.update(base.__dict__)
+
+    def embed_words(self, words: Sequence[str]) -> np.ndarray:
+        return np.zeros(self.dims, dtype=np.float32)
+
+
+def _candidates(index: AlignIndex, texts: list[str], top_k: int, allowed: set[int] | None = None):
+    """Candidate (unit id, lexical) lists per text: every unit for small indexes, else top_k."""
+    if not texts:
+        return []
+    if len(index) <= EXHAUSTIVE_LIMIT:
+        sims = index.similarities(texts)
+        out = []
+        for row in sims:
+            ids = range(len(index)) if allowed is None else sorted(allowed)
+            out.append([(i, float(row[i])) for i in ids])
+        return out
+    found = index.candidates(texts, top_k=top_k if allowed is None else top_k * 4)
+    if allowed is not None:
+        found = [[c for c in row if c[0] in allowed][:top_k] for row in found]
+    return found
+
+
+def _score_against(
+    index: AlignIndex,
+    scorer: PairScorer,
+    config: ScoringConfig,
+    unit: AlignUnit,
+    candidates: list[tuple[int, float]],
+    key: str,
+) -> list[_Scored]:
+    scorer.prepare([(("upper", index.units[i].doc, index.units[i].index), index.units[i].text) for i, _ in candidates])
+    scored = []
+    for unit_id, lexical in candidates:
+        upper = index.units[unit_id]
+        signals = scorer.signals(unit, upper, lexical, lower_key=key)
+        score = config.score(signals.as_dict())
+        relation = config.relation(score, signals.longest, signals.coverage)
+        scored.append((unit_id, score, relation or "", signals))
+    scored.sort(key=lambda s: (-s[1], s[0]))
+    if not scored or not scored[0][2]:
+        return []
+    floor = scored[0][1] * config.relative
+    return [s for s in scored if s[2] and s[1] >= floor][: config.max_matches]
+
+
+def _match_units(
+    index: AlignIndex, scorer: PairScorer, config: ScoringConfig, units: list[AlignUnit], top_k: int
+) -> list[list[_Scored]]:
+    candidates = _candidates(index, [u.text for u in units], top_k)
+    return [
+        _score_against(index, scorer, config, unit, cands, "lower")
+        for unit, cands in zip(units, candidates)
+    ]
+
+
+def _relays(
+    index: AlignIndex, scorer: PairScorer, config: ScoringConfig, matches: list[list[_Scored]], top_k: int
+) -> dict[tuple[int, int], tuple[float, str]]:
+    """For matched upper units of an intermediate level, their matches one level up or more."""
+    ranks = [_LEVEL_RANK.get(d.level) for d in index.docs]
+    known = {r for r in ranks if r is not None}
+    if len(known) < 2:
+        return {}
+    matched = sorted({s[0] for row in matches for s in row})
+    relays: dict[tuple[int, int], tuple[float, str]] = {}
+    for unit_id in matched:
+        rank = ranks[index.doc_of(unit_id)]
+        if rank is None or rank == min(known):
+            continue
+        allowed = {
+            i for i in range(len(index)) if (r := ranks[index.doc_of(i)]) is not None and r < rank
+        }
+        unit = index.units[unit_id]
+        cands = _candidates(index, [unit.text], top_k, allowed)[0]
+        for up_id, score, relation, _ in _score_against(index, scorer, config, unit, cands, "relay"):
+            relays[(unit_id, up_id)] = (score, relation)
+    return relays
+
+
+# -- result objects ------------------------------------------------------------------------
+def _ref(unit: AlignUnit, doc_name: str, level: str) -> UnitRef:
+    return UnitRef(
+        doc=unit.doc,
+        doc_name=doc_name,
+        level=level,
+        kind=unit.kind,
+        index=unit.index,
+        path=unit.path,
+        title=unit.title,
+        section=unit.section,
+        span=unit.span,
+        text=unit.text,
+    )
+
+
+def _index_ref(index: AlignIndex, unit_id: int) -> UnitRef:
+    unit = index.units[unit_id]
+    info: DocInfo = index.docs[unit.doc]
+    return _ref(unit, info.name, info.level.value)
+
+
+def _route(
+    index: AlignIndex,
+    unit_id: int,
+    row: list[_Scored],
+    relays: dict[tuple[int, int], tuple[float, str]],
+) -> str:
+    if not relays:
+        return "direct"
+    level = index.docs[index.units[unit_id].doc].level
+    relayed_up = any(low == unit_id for low, _ in relays)
+    if relayed_up:
+        return f"via_{level.value}"
+    # a top-level unit: did it also reach this lower unit through an intermediate unit it matched?
+    for other_id, *_ in row:
+        if (other_id, unit_id) in relays:
+            return f"via_{index.docs[index.units[other_id].doc].level.value}"
+    ranks = [_LEVEL_RANK.get(d.level) for d in index.docs]
+    top = min(r for r in ranks if r is not None)
+    return "direct" if _LEVEL_RANK.get(level) == top else f"{level.value}_only"
+
+
+def _build_matches(
+    index: AlignIndex,
+    lower_units: list[AlignUnit],
+    lower_refs: tuple[UnitRef, ...],
+    matches: list[list[_Scored]],
+    relays: dict[tuple[int, int], tuple[float, str]],
+) -> list[Match]:
+    built = []
+    for unit, ref, row in zip(lower_units, lower_refs, matches):
+        for rank, (unit_id, score, relation, signals) in enumerate(row, start=1):
+            upper = index.units[unit_id]
+            evidence = tuple(
+                Evidence(
+                    p.text,
+                    unit.doc_span(p.lower_start, p.lower_end),
+                    upper.doc_span(p.upper_start, p.upper_end),
+                )
+                for p in signals.passages
+            )
+            upper_functions = named_functions(upper.text)
+            function_match = None
+            if upper_functions and unit.functions:
+                function_match = bool(set(upper_functions) & set(unit.functions))
+            built.append(
+                Match(
+                    lower=ref,
+                    upper=_index_ref(index, unit_id),
+                    score=score,
+                    relation=relation,
+                    rank=rank,
+                    signals=signals.as_dict(),
+                    evidence=evidence,
+                    shared_terms=signals.shared_terms,
+                    route=_route(index, unit_id, row, relays),
+                    function_match=function_match,
+                    upper_functions=upper_functions,
+                )
+            )
+    return built
+
+
+def _coverage(
+    index: AlignIndex, matches: list[Match], which: str
+) -> tuple[tuple[Coverage, ...], tuple[UnitRef, ...]]:
+    best: dict[tuple[int, int], str] = {}
+    for m in matches:
+        key = (m.upper.doc, m.upper.index)
+        if key not in best or _RELATION_ORDER[m.relation] < _RELATION_ORDER[best[key]]:
+            best[key] = m.relation
+    if which == "auto":
+        which = "all" if len(index.docs) <= 50 else "matched"
+    docs_with_match = {doc for doc, _ in best}
+    rows: list[Coverage] = []
+    omitted: list[UnitRef] = []
+    start = 0
+    for number, info in enumerate(index.docs):
+        units = index.units[start : start + info.n_units]
+        unit_ids = range(start, start + info.n_units)
+        start += info.n_units
+        if which == "matched" and number not in docs_with_match:
+            continue
+        groups: dict[str | None, list[AlignUnit]] = {None: list(units)}
+        for unit in units:
+            groups.setdefault(unit.section or "—", []).append(unit)
+        for section, members in groups.items():
+            relations = [best.get((number, u.index)) for u in members]
+            rows.append(
+                Coverage(
+                    doc_name=info.name,
+                    level=info.level.value,
+                    section=section,
+                    n_units=len(members),
+                    n_taken=sum(r is not None for r in relations),
+                    n_copied=relations.count("copied"),
+                    n_adapted=relations.count("adapted"),
+                    n_related=relations.count("related"),
+                )
+            )
+        omitted.extend(_index_ref(index, i) for i in unit_ids if (number, index.units[i].index) not in best)
+    return tuple(rows), tuple(omitted)
+
+
+def _reuse(lower_units: list[AlignUnit], matches: list[Match]) -> tuple[float, dict[str, float]]:
+    """Share of the lower units' text inside passages shared with a matched upper unit."""
+    total = sum(len(u.text) for u in lower_units)
+    if not total:
+        return 0.0, {}
+    covered: set[int] = set()
+    by_doc: dict[str, set[int]] = {}
+    for m in matches:
+        for e in m.evidence:
+            positions = range(e.lower_span.start, e.lower_span.end)
+            covered.update(positions)
+            by_doc.setdefault(m.upper.doc_name, set()).update(positions)
+    return len(covered) / total, {name: len(p) / total for name, p in sorted(by_doc.items())}

@@ -1,0 +1,265 @@
+"""Score a (lower unit, upper unit) pair from four signals and name the relation.
+
+Signals, each in [0, 1] (semantic in [-1, 1]):
+
+``lexical``
+    cosine of character 2–3-gram TF-IDF vectors (the retrieval score);
+``terms``
+    IDF-weighted cosine of the two sets of content words (shared policy terms: 产教融合,
+    科技成果转化 …), weights from corpus frequencies shipped with the word vectors;
+``alignment``
+    characters of the lower text inside shared passages (≥ 6 characters, see
+    :mod:`policytext.align.evidence`) over the geometric mean of both lengths;
+``semantic``
+    cosine of SIF text vectors from the shipped word vectors.
+
+The score is a logistic combination, ``1 / (1 + exp(-(bias + Σ weightᵢ·signalᵢ)))``, with
+weights fitted on labelled pairs (``tests/eval/eval_align.py --fit``) and copied into
+:data:`DEFAULT_CONFIG`.  Relations (see ``docs/alignment.md`` for the calibration):
+
+``copied``   score ≥ ``related`` and a long shared text: a passage of ≥ ``copied_longest``
+             characters or ≥ ``copied_coverage`` of the lower text in shared passages;
+``adapted``  score ≥ ``adapted``: the same task in local words;
+``related``  score ≥ ``related``: the same specific direction, looser.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from scipy import sparse
+from policytext.align.evidence import Passage, covered_chars, seed_index, shared_passages
+from policytext.align.semantic import WordVectors
+from policytext.align.tokens import content_words
+from policytext.align.units import AlignUnit
+
+Vectorize = Callable[[Sequence[str]], sparse.csr_matrix]
+SIGNALS = ("lexical", "sentence", "terms", "alignment", "semantic", "semantic_max")
+_SENTENCE_END = re.compile(r"(?<=[。；！？!?;\n])")
+#: Sentences shorter than this are headings or fragments and join the next one.
+MIN_SENTENCE_CHARS = 8
+RELATIONS = ("copied", "adapted", "related")
+
+
+@dataclass(frozen=True)
+class ScoringConfig:
+    """Weights of the signals and thresholds of the relations (all documented in docs/alignment.md)."""
+
+    weights: dict[str, float] = field(
+        default_factory=lambda: {
+            "lexical": 4.0,
+            "sentence": 4.0,
+            "terms": 4.0,
+            "alignment": 3.0,
+            "semantic": 1.0,
+            "semantic_max": 2.0,
+        }
+    )
+    bias: float = -6.0
+    related: float = 0.35
+    adapted: float = 0.55
+    copied_longest: int = 15
+    copied_coverage: float = 0.35
+    #: a match below this share of the lower unit's best score is not kept (keeps weak tails out)
+    relative: float = 0.6
+    #: most matches kept per lower unit
+    max_matches: int = 5
+
+    def without(self, *signals: str) -> ScoringConfig:
+        """The same configuration with some signals switched off (for ablations)."""
+        weights = {k: (0.0 if k in signals else v) for k, v in self.weights.items()}
+        return replace(self, weights=weights)
+
+    def score(self, signals: dict[str, float]) -> float:
+        z = self.bias + sum(self.weights.get(k, 0.0) * signals.get(k, 0.0) for k in SIGNALS)
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def relation(self, score: float, longest: int, coverage: float) -> str | None:
+        if score < self.related:
+            return None
+        if longest >= self.copied_longest or coverage >= self.copied_coverage:
+            return "copied"
+        if score >= self.adapted:
+            return "adapted"
+        return "related"
+
+
+DEFAULT_CONFIG = ScoringConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class PairSignals:
+    """Every signal of one pair plus the evidence behind the alignment signal."""
+
+    lexical: float
+    sentence: float
+    terms: float
+    alignment: float
+    semantic: float
+    semantic_max: float
+    coverage: float
+    longest: int
+    passages: tuple[Passage, ...]
+    shared_terms: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, float]:
+        return {
+            "lexical": self.lexical,
+            "sentence": self.sentence,
+            "terms": self.terms,
+            "alignment": self.alignment,
+            "semantic": self.semantic,
+            "semantic_max": self.semantic_max,
+        }
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a unit (。；！？ and line ends); short fragments join the next sentence."""
+    sentences: list[str] = []
+    pending = ""
+    for piece in _SENTENCE_END.split(text):
+        pending += piece
+        if len(pending.strip()) >= MIN_SENTENCE_CHARS:
+            sentences.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        if sentences:
+            sentences[-1] += pending.strip()
+        else:
+            sentences.append(pending.strip())
+    return sentences
+
+
+class _Profile:
+    """What the scorer precomputes once per unit text: words and weights, text and sentence
+    vectors, seeds for the passage search."""
+
+    __slots__ = (
+        "norm",
+        "seeds",
+        "sentence_columns",
+        "sentence_dense",
+        "sentence_tfidf",
+        "sentence_vectors",
+        "text",
+        "vector",
+        "weights",
+    )
+
+    def __init__(
+        self,
+        text: str,
+        vectors: WordVectors | None,
+        sentences: list[str],
+        sentence_tfidf: sparse.csr_matrix | None,
+    ) -> None:
+        self.text = text
+        sentence_words = [content_words(s) for s in sentences]
+        words = [w for ws in sentence_words for w in ws]
+        if vectors is not None:
+            self.weights = {w: vectors.weight(w) for w in set(words)}
+            self.vector: np.ndarray | None = vectors.embed_words(words)
+            self.sentence_vectors: np.ndarray | None = np.vstack([vectors.embed_words(ws) for ws in sentence_words])
+        else:
+            self.weights = {w: 1.0 for w in set(words)}
+            self.vector = None
+            self.sentence_vectors = None
+        self.norm = math.sqrt(sum(v * v for v in self.weights.values())) or 1.0
+        self.sentence_tfidf = sentence_tfidf
+        self.sentence_columns: np.ndarray | None = None
+        self.sentence_dense: np.ndarray | None = None
+        self.seeds: dict[str, list[int]] | None = None
+
+    def sentence_similarity(self, other: _Profile) -> float:
+        """Best cosine between a sentence of this text and one of ``other`` (TF-IDF n-grams).
+
+        Done on the dense sub-space of this text's n-grams: two small dense products are far
+        cheaper than sparse products over 2**20 columns.
+        """
+        mine, theirs = self.sentence_tfidf, other.sentence_tfidf
+        if mine is None or theirs is None or not mine.nnz or not theirs.nnz:
+            return 0.0
+        if self.sentence_columns is None or self.sentence_dense is None:
+            columns = np.unique(mine.indices)
+            dense = np.zeros((mine.shape[0], len(columns)), dtype=np.float32)
+            rows = np.repeat(np.arange(mine.shape[0]), np.diff(mine.indptr))
+            dense[rows, np.searchsorted(columns, mine.indices)] = mine.data
+            self.sentence_columns, self.sentence_dense = columns, dense
+        columns = self.sentence_columns
+        at = np.minimum(np.searchsorted(columns, theirs.indices), len(columns) - 1)
+        hit = columns[at] == theirs.indices
+        if not hit.any():
+            return 0.0
+        rows = np.repeat(np.arange(theirs.shape[0]), np.diff(theirs.indptr))[hit]
+        other_dense = np.zeros((theirs.shape[0], len(columns)), dtype=np.float32)
+        other_dense[rows, at[hit]] = theirs.data[hit]
+        return float((self.sentence_dense @ other_dense.T).max())
+
+
+class PairScorer:
+    """Computes :class:`PairSignals`; caches per-unit work so each unit is prepared once."""
+
+    def __init__(self, vectors: WordVectors | None, vectorize: Vectorize | None = None) -> None:
+        self.vectors = vectors
+        self.vectorize = vectorize
+        self._profiles: dict[tuple[str, int, int], _Profile] = {}
+
+    def profile(self, key: tuple[str, int, int], text: str) -> _Profile:
+        found = self._profiles.get(key)
+        if found is None:
+            self.prepare([(key, text)])
+            found = self._profiles[key]
+        return found
+
+    def prepare(self, items: Sequence[tuple[tuple[str, int, int], str]]) -> None:
+        """Build the profiles of many units at once (one n-gram pass over all their sentences)."""
+        todo = [(key, text) for key, text in dict(items).items() if key not in self._profiles]
+        if not todo:
+            return
+        sentences = [split_sentences(text) or [text] for _, text in todo]
+        matrix = None
+        if self.vectorize is not None:
+            matrix = self.vectorize([s for group in sentences for s in group])
+        row = 0
+        for (key, text), group in zip(todo, sentences):
+            block = matrix[row : row + len(group)] if matrix is not None else None
+            row += len(group)
+            self._profiles[key] = _Profile(text, self.vectors, group, block)
+
+    def signals(
+        self, lower: AlignUnit, upper: AlignUnit, lexical: float, *, lower_key: str = "lower"
+    ) -> PairSignals:
+        """Signals of one pair; ``lower_key`` separates lower units of different documents
+        (``relay`` when an upper unit is itself aligned one level up)."""
+        low = self.profile((lower_key, lower.doc, lower.index), lower.text)
+        up = self.profile(("upper", upper.doc, upper.index), upper.text)
+        shared = sorted(set(low.weights) & set(up.weights), key=lambda w: (-low.weights[w], w))
+        terms = sum(low.weights[w] ** 2 for w in shared) / (low.norm * up.norm)
+        if up.seeds is None:
+            up.seeds = seed_index(up.text)
+        passages = shared_passages(lower.text, upper.text, upper_index=up.seeds)
+        covered = covered_chars(passages)
+        alignment = covered / math.sqrt(max(1, len(lower.text)) * max(1, len(upper.text)))
+        semantic = semantic_max = sentence = 0.0
+        if low.vector is not None and up.vector is not None:
+            semantic = float(np.dot(low.vector, up.vector))
+        if low.sentence_vectors is not None and up.sentence_vectors is not None:
+            semantic_max = float((low.sentence_vectors @ up.sentence_vectors.T).max())
+        sentence = low.sentence_similarity(up)
+        return PairSignals(
+            lexical=lexical,
+            sentence=sentence,
+            terms=terms,
+            alignment=min(1.0, alignment),
+            semantic=semantic,
+            semantic_max=semantic_max,
+            coverage=covered / max(1, len(lower.text)),
+            longest=max((len(p) for p in passages), default=0),
+            passages=tuple(passages),
+            shared_terms=tuple(shared),
+        )

@@ -1,0 +1,244 @@
+"""Split documents into alignable units: measures, articles (第X条) or paragraphs.
+
+A plan is aligned measure by measure; a law article by article; a report (政府工作报告, 党代会报告)
+has no responsibility clauses, so its paragraphs are the units.  Every unit keeps where its
+text sits in ``doc.text`` (``pieces``) so that evidence found in the unit text can be reported
+as spans of the original document.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policytext.model import Measure, OutlineNode, PolicyDocument, Span
+
+#: Unit kinds, in the order ``auto`` prefers them.
+KINDS = ("measure", "article", "paragraph")
+
+_ARTICLE_LINE = re.compile(r"^第[一二三四五六七八九十百千零〇两\d]+条[ \u3000]*", re.M)
+_SENTENCE_MARK = re.compile(r"[。；;！？!?]")
+_LEADING_LABEL = re.compile(
+    r"\s*(?:第[一二三四五六七八九十百千零〇两\d]+[条章节]|[一二三四五六七八九十]+、|"
+    r"[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、]|[①-⑳])\s*"
+)
+#: Paragraphs shorter than this carry no task (dates, signatures, 相关链接 …).
+MIN_PARAGRAPH_CHARS = 12
+
+
+@dataclass(frozen=True, slots=True)
+class AlignUnit:
+    """One alignable piece of a document.
+
+    ``path`` names it the way a reader would: the measure's numbering path, ``("第十条",)`` for
+    an article, ``("¶12",)`` for the twelfth paragraph.  ``text`` is the text that is compared
+    (a measure without its responsibility clause and numbering label); ``pieces`` maps it back to
+    ``doc.text`` as ``(offset in text, offset in doc.text, length)`` runs.
+    """
+
+    doc: int
+    index: int
+    kind: str
+    path: tuple[str, ...]
+    title: str | None
+    text: str
+    span: Span
+    section: str | None
+    pieces: tuple[tuple[int, int, int], ...]
+    functions: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        return "/".join(self.path)
+
+    def doc_span(self, start: int, end: int) -> Span:
+        """The span of ``doc.text`` that covers ``text[start:end]``."""
+        return Span(self.to_doc(start), self.to_doc(max(start, end - 1)) + (1 if end > start else 0))
+
+    def to_doc(self, offset: int) -> int:
+        """Offset in ``doc.text`` of character ``offset`` of the unit text."""
+        for local, absolute, length in reversed(self.pieces):
+            if offset >= local:
+                return absolute + min(offset - local, length)
+        return self.span.start
+
+
+def split_units(doc: PolicyDocument, kind: str = "auto", doc_index: int = 0) -> list[AlignUnit]:
+    """The alignable units of ``doc``; ``kind`` is ``auto`` or one of :data:`KINDS`.
+
+    ``auto`` takes the measures when some of them name responsible units (a plan), else the
+    articles when the document has at least three (a law), else the paragraphs (a report,
+    whose numbered items are too coarse: one 政府工作报告 task holds many paragraphs).
+    """
+    if kind == "auto":
+        kind = choose_kind(doc)
+    if kind == "measure":
+        units = _measure_units(doc, doc_index)
+    elif kind == "article":
+        units = _article_units(doc, doc_index)
+    elif kind == "paragraph":
+        units = _paragraph_units(doc, doc_index)
+    else:
+        raise ValueError(f"unknown unit kind {kind!r}; expected auto or one of {KINDS}")
+    return [u for u in units if u.text.strip()]
+
+
+def choose_kind(doc: PolicyDocument) -> str:
+    if any(m.units for m in doc.measures):
+        return "measure"
+    if len(_article_nodes(doc)) >= 3 or len(_ARTICLE_LINE.findall(doc.text)) >= 3:
+        return "article"
+    return "paragraph"
+
+
+# -- measures -----------------------------------------------------------------------------
+def _measure_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
+    units = []
+    for index, measure in enumerate(doc.measures):
+        pieces = _measure_pieces(doc, measure)
+        text = "".join(doc.text[a : a + n] for _, a, n in pieces)
+        functions = tuple(sorted({u.function for u in measure.units if u.function}))
+        units.append(
+            AlignUnit(
+                doc=doc_index,
+                index=index,
+                kind="measure",
+                path=measure.path,
+                title=measure.title,
+                text=text,
+                span=measure.span,
+                section=measure.section or (measure.path[0] if measure.path else None),
+                pieces=pieces,
+                functions=functions,
+            )
+        )
+    return units
+
+
+def _measure_pieces(doc: PolicyDocument, measure: Measure) -> tuple[tuple[int, int, int], ...]:
+    """The measure's body without its numbering label and responsibility clause, as runs."""
+    start, end = measure.span.start, measure.span.end
+    label = _LEADING_LABEL.match(doc.text, start, end)
+    if label:
+        start = label.end()
+    ranges = [(start, end)]
+    clause = measure.clause_span
+    if clause is not None and start <= clause.start < end:
+        ranges = [(start, clause.start), (min(clause.end, end), end)]
+    return _to_pieces(doc.text, ranges)
+
+
+# -- articles -----------------------------------------------------------------------------
+def _article_nodes(doc: PolicyDocument) -> list[tuple[OutlineNode, str | None]]:
+    """Article nodes with the label and title of the chapter that holds them."""
+    found: list[tuple[OutlineNode, str | None]] = []
+
+    def visit(node: OutlineNode, section: str | None) -> None:
+        if node.style == "article":
+            found.append((node, section))
+            return
+        if node.style in ("chapter", "part", "section") and section is None:
+            section = f"{node.label} {node.title}" if node.title else node.label
+        for child in node.children:
+            visit(child, section)
+
+    for top in doc.outline:
+        visit(top, None)
+    return found
+
+
+def _article_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
+    nodes = _article_nodes(doc)
+    if nodes:
+        spans = [(node.label, node.span.start, node.span.end, section) for node, section in nodes]
+    else:  # a document built without an outline: find the article lines directly
+        starts = [m.start() for m in _ARTICLE_LINE.finditer(doc.text)]
+        ends = [*starts[1:], len(doc.text)]
+        spans = []
+        for start, end in zip(starts, ends):
+            label = _ARTICLE_LINE.match(doc.text, start)
+            name = label.group(0).strip() if label else ""
+            spans.append((name, start, end, None))
+    units = []
+    for index, (label, start, end, section) in enumerate(spans):
+        head = _LEADING_LABEL.match(doc.text, start, end)
+        body_start = head.end() if head else start
+        pieces = _to_pieces(doc.text, [(body_start, end)])
+        text = "".join(doc.text[a : a + n] for _, a, n in pieces)
+        units.append(
+            AlignUnit(
+                doc=doc_index,
+                index=index,
+                kind="article",
+                path=(label,),
+                title=None,
+                text=text,
+                span=Span(start, end),
+                section=section,
+                pieces=pieces,
+            )
+        )
+    return units
+
+
+# -- paragraphs ---------------------------------------------------------------------------
+def _paragraph_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
+    sections = [
+        (node.span, f"{node.label}{node.title}" if node.title else node.label)
+        for node in doc.outline
+        if node.depth == 0
+    ]
+    units: list[AlignUnit] = []
+    position = 0
+    for line in doc.text.split("\n"):
+        start, end = position, position + len(line)
+        position = end + 1
+        if not _is_content_paragraph(line):
+            continue
+        section = next((name for span, name in sections if span.start <= start < span.end), None)
+        pieces = _to_pieces(doc.text, [(start, end)])
+        units.append(
+            AlignUnit(
+                doc=doc_index,
+                index=len(units),
+                kind="paragraph",
+                path=(f"¶{len(units) + 1}",),
+                title=_first_sentence(line),
+                text="".join(doc.text[a : a + n] for _, a, n in pieces),
+                span=Span(start, end),
+                section=section,
+                pieces=pieces,
+            )
+        )
+    return units
+
+
+def _is_content_paragraph(line: str) -> bool:
+    """A paragraph that states something: long enough and more than a bare heading."""
+    stripped = line.strip()
+    if len(stripped) < MIN_PARAGRAPH_CHARS:
+        return False
+    label = _LEADING_LABEL.match(stripped)
+    body = stripped[label.end() :] if label else stripped
+    # a heading-only line: short and without a full stop inside it
+    return not (len(body) <= 40 and not _SENTENCE_MARK.search(body.rstrip("。；")))
+
+
+def _first_sentence(line: str) -> str | None:
+    match = re.match(r"\s*(.{2,60}?)[。；：]", line)
+    return match.group(1) if match else None
+
+
+def _to_pieces(text: str, ranges: list[tuple[int, int]]) -> tuple[tuple[int, int, int], ...]:
+    """Runs for the given ``[start, end)`` ranges, with white space trimmed at both ends."""
+    pieces = []
+    local = 0
+    for start, end in ranges:
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            pieces.append((local, start, end - start))
+            local += end - start
+    return tuple(pieces)

@@ -1,0 +1,139 @@
+"""``policytext report``: one self-contained HTML (or Markdown) report, plus xlsx/csv exports."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from policytext.errors import InputError
+
+EXAMPLES = """examples:
+  policytext report                                   the bundled 潜江 plan → ./report.html
+  policytext report plan.docx -o plan.html            any plan: txt, md, docx, pdf, html
+  policytext report plan.txt --against national.txt provincial.txt -o plan.html
+  policytext report plan.txt --format md -o plan.md   Markdown instead of HTML
+  policytext report plan.txt --xlsx tables.xlsx --csv tables/   also export every table
+
+The HTML file needs no network to open: charts are inline SVG, tables sort (click a heading)
+and filter (type in the box above them) with a small inline script, and the Chinese font is
+embedded, cut down to the characters the page uses (--no-embed-font leaves it to the reader's
+fonts). Without --against the coverage and alignment sections are omitted.
+"""
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "report",
+        help="write an HTML/Markdown report on a plan (and its alignment with upper-level documents)",
+        description="Analyse a plan — measures, responsible units, keywords and, with --against, "
+        "its alignment with upper-level documents — and write one self-contained report.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "plan",
+        nargs="?",
+        default=None,
+        help="the plan: a file or a bundled document name (default: the bundled 潜江 plan)",
+    )
+    parser.add_argument(
+        "--against",
+        nargs="+",
+        default=[],
+        metavar="UPPER",
+        help="upper-level documents to align the plan with",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default=None,
+        help="report file (default: report.html, or report.md with --format md)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("html", "md"),
+        default=None,
+        help="report format (default: from the -o suffix, else html)",
+    )
+    parser.add_argument(
+        "--xlsx", default=None, metavar="FILE", help="also write every table to this Excel workbook"
+    )
+    parser.add_argument(
+        "--csv", default=None, metavar="DIR", help="also write every table as CSV (UTF-8 with BOM) into DIR"
+    )
+    parser.add_argument("--top", type=int, default=20, help="keywords per document (default: 20)")
+    parser.add_argument(
+        "--keyword-method",
+        default="tfidf",
+        help="keyword method (default: tfidf; see `policytext keywords --help`)",
+    )
+    parser.add_argument(
+        "--agencies",
+        choices=("name", "canonical"),
+        default="name",
+        help="agency names as printed or canonical full names (default: name)",
+    )
+    parser.add_argument(
+        "--no-embed-font", action="store_true", help="do not embed the Chinese font subset in the HTML"
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from policytext.report import report
+
+    if args.top < 1:
+        raise InputError("--top must be at least 1")
+    say = _progress(args.quiet)
+    plan = _resolve(args.plan) if args.plan is not None else None
+    uppers = _read_uppers([_resolve(item) for item in args.against], quiet=args.quiet)
+    path = report(
+        plan,
+        uppers,
+        args.output,
+        format=args.format,
+        xlsx=args.xlsx,
+        csv_dir=args.csv,
+        top_keywords=args.top,
+        keyword_method=args.keyword_method,
+        agencies_by=args.agencies,
+        embed_font=not args.no_embed_font,
+        progress=say,
+    )
+    extras = [str(p) for p in (args.xlsx, args.csv) if p]
+    print(f"wrote {path}" + (f" (tables: {', '.join(extras)})" if extras else ""))
+    return 0
+
+
+def _resolve(name_or_path: str) -> str:
+    """A bundled document name (e.g. ``qianjiang_2025``) or a path, checked before any work."""
+    from pathlib import Path
+
+    from policytext import corpora
+
+    path = corpora.resolve_path(name_or_path)
+    if not Path(path).exists():
+        raise InputError("file not found", name_or_path)
+    return str(path)
+
+
+def _progress(quiet: bool) -> Callable[[str], None]:
+    def say(message: str) -> None:
+        if not quiet:
+            print(f"policytext: {message} …", file=sys.stderr, flush=True)
+
+    return say
+
+
+def _read_uppers(paths: list[str], *, quiet: bool) -> list[Any]:
+    """Read the upper-level documents here so that many files get a progress bar."""
+    from policytext import read
+
+    if len(paths) < 5 or quiet or not sys.stderr.isatty():
+        return list(paths)  # few files: report() reads them and reports each step
+    from tqdm import tqdm
+
+    return [read(path) for path in tqdm(paths, desc="reading", unit="file", file=sys.stderr)]

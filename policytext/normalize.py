@@ -1,0 +1,237 @@
+"""Normalisation: turn text as it arrives into the one canonical text every later stage uses.
+
+Policy documents mix full- and half-width forms freely (``（一）`` and ``(一)``, ``１．`` and
+``1.``, ``：`` and ``:``), carry web-page clutter (``下载 打印 【字号：大 中 小】``,
+``相关链接`` footers), Markdown markers (laws from LawRefBook), indentation with ideographic
+spaces and stray spaces inside numbers (``１０ 亿元``).  Every span policytext reports points
+into the canonical text produced here, so this stage must be deterministic and idempotent:
+``normalize(normalize(x)) == normalize(x)``.
+
+The canonical form:
+
+* ASCII digits and Latin letters; Chinese punctuation (``，：；（）``) in Chinese context;
+* 文号 brackets as ``〔2024〕``;
+* one paragraph per line, no blank lines, no leading indentation, no trailing spaces;
+* no clutter lines and no trailing "related links" footer.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["NormalizeOptions", "normalize"]
+
+# Full-width ASCII variants (！ to ～) map to ASCII; the Chinese forms of the punctuation marks
+# below are kept, and half-width ones are turned into them where the context is Chinese.
+_WIDTH: dict[str, str] = {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)}
+for _keep in "（），：；！？【】〔〕《》":
+    _WIDTH.pop(_keep, None)
+_WIDTH.update(
+    {
+        "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\t": " ",
+        "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
+        "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n",
+        "\uff5f": "（", "\uff60": "）", "\ufe59": "（", "\ufe5a": "）",
+    }
+)  # fmt: skip
+# Control characters other than newline carry nothing in a policy text.
+for _code in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F):
+    _WIDTH[chr(_code)] = ""
+# A regex finds the few characters to map: much faster than str.translate over long CJK text.
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted(_WIDTH)) + "]")
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—"
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+_CJKP_CHAR = re.compile(f"[{_CJK}{_CJK_PUNCT}]")
+
+# A private-use character right after a leading number is a dot drawn with a symbol font
+# (seen in Qingdao documents: "1\ue010突破…"); other private-use characters are dropped.
+_PUA = re.compile(r"[\ue000-\uf8ff]")
+_PUA_DOT = re.compile(r"(?m)^(\s*\d{1,3})[\ue000-\uf8ff]")
+
+# Runs of spaces; whether one is kept depends on its neighbours (see _space).
+_SPACES = re.compile(r" +")
+# Half-width punctuation that becomes Chinese when a neighbour is Chinese.
+_HALF_PUNCT = re.compile(r" ?[:,;?!]")
+_HALF_TO_FULL = {":": "：", ",": "，", ";": "；", "?": "？", "!": "！"}
+_LINE_END_DOT = re.compile(r"\.(?=\n|$)")
+# Any matched pair of round brackets, half-width, full-width or mixed, becomes （…）.
+_PAREN_PAIR = re.compile(r"[（(]([^（）()\n]*)[）)]")
+
+# 文号: 鲁政发[2023]5号, 国办发（2019）3号, 京政发［2020］10号 → 〔YYYY〕 (after a Chinese character).
+_DOC_NUMBER = re.compile(rf"[\[（(【〔［](?<=[{_CJK}].)((?:19|20)\d{{2}})[\]）)】〕］] ?(\d{{1,4}}) ?号")
+
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.S)
+
+# Web-page clutter lines: toolbars made only of these words and brackets.
+_CLUTTER_WORDS = (
+    "下载|打印|全屏|收藏|分享|关闭|字号|加大|还原|减小|默认|大|中|小|打印本页|关闭窗口|"
+    "返回顶部|【|】|\\[|\\]|：|:|\\||/|浏览次数|保存|纠错|扫一扫|在手机打开|视力保护色"
+)
+_CLUTTER_LINE = re.compile(rf"^(?:\s*(?:{_CLUTTER_WORDS})\s*){{2,}}$")
+_CLUTTER_HINT = re.compile(r"打印|字号|收藏|分享|关闭")
+# Footers after which nothing belongs to the document.
+_FOOTER = re.compile(
+    r"(?:相关(?:链接|解读|报道|文件|阅读|新闻|政策|附件)|扫一扫在手机打开当前页|"
+    r"本作品是中华人民共和国的|【(?:打印|关闭)(?:本页|窗口)?】|打印本页|关闭窗口)"
+)
+
+_FOOTER_FIRST = frozenset("相扫本【打关")
+_LABEL_LINE = re.compile(
+    r"(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+)
+_TERMINAL = set("。！？；：，、」”")
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizeOptions:
+    """Switches for the normalisation steps; the defaults are what every stage expects."""
+
+    strip_clutter: bool = True
+    join_broken_headings: bool = True
+    drop_markdown: bool = True
+
+
+def normalize(text: str, options: NormalizeOptions | None = None) -> str:
+    """Return the canonical form of ``text`` (idempotent).
+
+    >>> normalize("(一)加强学科建设:支持 １０ 所学校 。")
+    '（一）加强学科建设：支持10所学校。'
+    """
+    opts = options or NormalizeOptions()
+    text = _WIDTH_CHARS.sub(_map_width, text)
+    if _PUA.search(text):
+        text = _PUA.sub("", _PUA_DOT.sub(r"\1.", text))
+    if opts.drop_markdown and "<!--" in text:
+        text = _HTML_COMMENT.sub("", text)
+    text = _punctuation(text)
+    if "号" in text:
+        text = _DOC_NUMBER.sub(r"〔\1〕\2号", text)
+    lines = [line.strip(" ") for line in text.split("\n")]
+    if opts.drop_markdown and "#" in text:
+        lines = [_strip_markdown_heading(line) if line[:1] == "#" else line for line in lines]
+    lines = [line for line in lines if line]
+    if " " in text:
+        lines = [_SPACES.sub(_space, line) if " " in line else line for line in lines]
+    if opts.strip_clutter:
+        lines = _drop_clutter(lines)
+    if opts.join_broken_headings:
+        lines = _join_broken_headings(lines)
+    return "\n".join(lines)
+
+
+def _map_width(match: re.Match[str]) -> str:
+    return _WIDTH[match.group()]
+
+
+def _strip_markdown_heading(line: str) -> str:
+    stripped = line.lstrip("#")
+    if len(line) - len(stripped) <= 6 and (not stripped or stripped[0] == " "):
+        return stripped.strip(" ")
+    return line
+
+
+def _punctuation(text: str) -> str:
+    if "(" in text or ")" in text:
+        for _ in range(3):  # innermost pairs first, up to three levels of nesting
+            text, count = _PAREN_PAIR.subn(_full_paren, text)
+            if not count:
+                break
+        text = text.replace("\x00", "（").replace("\x01", "）")
+    text = _HALF_PUNCT.sub(_half_punct, text)
+    if "." in text:
+        text = _LINE_END_DOT.sub(_line_end_dot, text)
+    return text
+
+
+def _full_paren(match: re.Match[str]) -> str:
+    # Converted pairs are marked with control characters (removed earlier, so free to use)
+    # that the next round treats as ordinary content, letting it reach the outer pair.
+    return "\x00" + match.group(1) + "\x01"
+
+
+def _half_punct(match: re.Match[str]) -> str:
+    """":" after or before Chinese becomes "：" (never in "http://" or "10:30")."""
+    text = match.string
+    mark = match.group()[-1]
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if mark == ":" and text.startswith("//", match.end()):
+        return match.group()
+    if mark in "?!":
+        chinese = bool(before and _CJK_CHAR.match(before))
+    else:
+        chinese = bool((before and _CJKP_CHAR.match(before)) or (after and _CJK_CHAR.match(after)))
+    if mark == "," and before.isdigit() and after.isdigit():
+        chinese = False  # 1,000
+    return _HALF_TO_FULL[mark] if chinese else match.group()
+
+
+def _line_end_dot(match: re.Match[str]) -> str:
+    start = match.start()
+    before = match.string[start - 1] if start else ""
+    return "。" if before and _CJK_CHAR.match(before) else "."
+
+
+def _space(match: re.Match[str]) -> str:
+    """Keep one space only between two Latin letters/digits ("AI Lab"); drop it next to Chinese.
+
+    "１０ 亿元" → "10亿元", "给予 1000" → "给予1000", "AI Lab" stays.
+    """
+    text = match.string
+    before = text[match.start() - 1] if match.start() else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    if not before or not after:
+        return ""
+    if before.isascii() and after.isascii():
+        return " "
+    return ""
+
+
+def _drop_clutter(lines: list[str]) -> list[str]:
+    kept = [line for line in lines if len(line) > 80 or not _CLUTTER_HINT.search(line) or not _CLUTTER_LINE.match(line)]
+    # A footer only ends the document in its last part: 相关 at the start of a body line early
+    # in the text is ordinary prose.
+    start = max(0, len(kept) - max(8, len(kept) // 5))
+    for index in range(start, len(kept)):
+        if kept[index][:1] in _FOOTER_FIRST and _FOOTER.match(kept[index]):
+            return kept[:index]
+    return kept
+
+
+def _join_broken_headings(lines: list[str]) -> list[str]:
+    """Join a heading line cut in two by a hard line break ("…职业教育改革" + "实施方案").
+
+    Only a long numbered heading without punctuation, followed by a short unpunctuated
+    fragment that does not start a new item, is joined: this keeps real one-line headings
+    followed by short paragraphs apart.
+    """
+    lines = list(lines)
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if (
+            index + 1 < len(lines)
+            and len(line) >= 10
+            and _LABEL_LINE.match(line)
+            and line[-1] not in _TERMINAL
+            and "。" not in line
+        ):
+            following = lines[index + 1]
+            if (
+                len(following) <= 12
+                and len(line) + len(following) <= 60
+                and not _LABEL_LINE.match(following)
+                and not any(ch in _TERMINAL for ch in following[:-1])
+                and not following[:1].isdigit()
+            ):
+                # join and look at the joined line again, so one pass reaches the fixed point
+                lines[index + 1] = line + following
+                index += 1
+                continue
+        out.append(line)
+        index += 1
+    return out

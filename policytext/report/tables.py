@@ -1,0 +1,371 @@
+"""Every table of a report as a pandas DataFrame, plus their xlsx and csv exports.
+
+The HTML report, the Markdown report and the spreadsheet exports all read the same frames, so
+a number a colleague sees in the browser is the number in the spreadsheet.  Column names are
+machine names (snake_case); :data:`COLUMN_LABELS` gives the bilingual headings shown to readers.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from policytext._util import atomic_write_bytes, atomic_write_text
+from policytext.errors import InputError
+from policytext.model import Measure, PolicyDocument, Role
+
+if TYPE_CHECKING:  # pragma: no cover
+    from policytext.align import Alignment
+
+#: Bilingual column headings for readers (HTML, Markdown, xlsx).
+COLUMN_LABELS: dict[str, str] = {
+    "field": "项目 Field",
+    "value": "内容 Value",
+    "number": "编号 No.",
+    "section": "部分 Section",
+    "heading": "措施 Measure",
+    "lead": "牵头单位 Lead",
+    "support": "配合单位 Support",
+    "unspecified": "责任单位 Responsible",
+    "deadlines": "时限 Deadlines",
+    "targets": "目标 Targets",
+    "citations": "引用 Citations",
+    "agency": "单位 Agency",
+    "total": "合计 Total",
+    "measures": "措施数 Measures",
+    "term": "关键词 Term",
+    "title": "标题 Title",
+    "score": "权重 Score",
+    "count": "频次 Count",
+    "rank": "排名 Rank",
+    "upper_doc": "上级文件 Upper document",
+    "upper_section": "上级部分 Upper section",
+    "upper_path": "上级条目 Upper item",
+    "upper_text": "上级任务 Upper task",
+    "upper_level": "层级 Level",
+    "units": "条目数 Items",
+    "taken_up": "已落实 Taken up",
+    "copied": "照搬 Copied",
+    "adapted": "转化 Adapted",
+    "related": "相关 Related",
+    "coverage": "覆盖率 Coverage",
+    "lower": "本地措施 Local measure",
+    "lower_path": "本地编号 Local No.",
+    "lower_title": "本地措施 Local measure",
+    "relation": "关系 Relation",
+    "shared": "共有片段 Shared passages",
+    "best_score": "最高相似度 Best score",
+}
+
+_ROLE_ORDER = (Role.LEAD, Role.SUPPORT, Role.UNSPECIFIED)
+# Control characters Excel refuses inside a cell.
+_ILLEGAL_XLSX = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def label(column: str) -> str:
+    """The bilingual heading of a column (the machine name when none is defined)."""
+    return COLUMN_LABELS.get(column, column)
+
+
+def measure_number(measure: Measure) -> str:
+    """The numbering path as printed, e.g. ``一、（一）``."""
+    return "".join(measure.path)
+
+
+def measure_label(measure: Measure, width: int = 14) -> str:
+    """A short row label for matrices: number plus the start of the heading."""
+    heading = measure.title or measure.text
+    heading = heading.strip().rstrip("。；;")
+    if len(heading) > width:
+        heading = heading[: width - 1] + "…"
+    return f"{measure_number(measure)} {heading}".strip()
+
+
+def _join(items: Iterable[str], sep: str = "、") -> str:
+    return sep.join(item for item in items if item)
+
+
+# -- one document ----------------------------------------------------------------------------
+
+
+def document_card(doc: PolicyDocument) -> pd.DataFrame:
+    """The document card: title, issuer, 文号, date, level and counts, one row per field."""
+    header = doc.header
+    agencies = {unit.name for unit in doc.units}
+    rows = [
+        ("标题 Title", header.title or doc.name),
+        ("发文机关 Issuer", header.issuer or ""),
+        ("文号 Document number", header.doc_number or ""),
+        ("成文日期 Date", header.date or ""),
+        ("层级 Level", header.level.value),
+        ("字数 Characters", str(len(doc.text))),
+        ("部分 Sections", str(len(doc.sections))),
+        ("措施 Measures", str(len(doc.measures))),
+        ("责任单位 Agencies", str(len(agencies))),
+        ("时限 Deadlines", str(sum(len(m.deadlines) for m in doc.measures))),
+        ("量化目标 Targets", str(sum(len(m.targets) for m in doc.measures))),
+        ("引用文件 Citations", str(len(doc.citations))),
+    ]
+    return pd.DataFrame(rows, columns=["field", "value"])
+
+
+def measures_table(doc: PolicyDocument) -> pd.DataFrame:
+    """A row per measure: number, section, heading, units by role, deadlines, targets, citations."""
+    sections = {s.number: s.title or s.number for s in doc.sections}
+    rows = []
+    for measure in doc.measures:
+        section = measure.section or (measure.path[0] if measure.path else "")
+        rows.append(
+            {
+                "number": measure_number(measure),
+                "section": _section_name(section, sections),
+                "heading": measure.title or _first_sentence(measure.text),
+                "lead": _join(u.name for u in measure.units if u.role is Role.LEAD),
+                "support": _join(u.name for u in measure.units if u.role is Role.SUPPORT),
+                "unspecified": _join(u.name for u in measure.units if u.role is Role.UNSPECIFIED),
+                "deadlines": _join((d.text for d in measure.deadlines), "；"),
+                "targets": _join((t.text for t in measure.targets), "；"),
+                "citations": _join((f"《{c.title}》" for c in measure.citations), "；"),
+            }
+        )
+    columns = ["number", "section", "heading", "lead", "support", "unspecified", "deadlines", "targets"]
+    return pd.DataFrame(rows, columns=[*columns, "citations"])
+
+
+def _section_name(section: str, sections: Mapping[str, str]) -> str:
+    if section in sections:
+        return f"{section}{sections[section]}"
+    return section
+
+
+def _first_sentence(text: str, limit: int = 40) -> str:
+    sentence = re.split(r"[。；！？]", text.strip(), maxsplit=1)[0]
+    return sentence if len(sentence) <= limit else sentence[: limit - 1] + "…"
+
+
+def agency_order(doc: PolicyDocument, by: str = "name") -> list[str]:
+    """Agencies by descending load (lead first, then total), ties in order of first mention."""
+    load = agency_load(doc, by=by)
+    return list(load["agency"])
+
+
+def responsibility_matrix(doc: PolicyDocument, by: str = "name") -> pd.DataFrame:
+    """Measures × agencies; a cell holds ``lead``, ``support``, ``unspecified`` or ``""``.
+
+    ``by`` is ``name`` (as printed, what a reader of the document recognises) or ``canonical``
+    (full names, to compare documents).  When a unit appears twice in one measure the stronger
+    role wins (lead > support > unspecified).
+    """
+    _check_by(by)
+    agencies = agency_order(doc, by=by)
+    index = [measure_label(m) for m in doc.measures]
+    matrix = pd.DataFrame("", index=pd.Index(index, name="measure"), columns=agencies, dtype=object)
+    rank = {role: order for order, role in enumerate(_ROLE_ORDER)}
+    for row, measure in zip(index, doc.measures, strict=True):
+        for unit in measure.units:
+            agency = getattr(unit, by) or unit.name
+            current = matrix.at[row, agency]
+            if not current or rank[unit.role] < rank[Role(current)]:
+                matrix.at[row, agency] = unit.role.value
+    return matrix
+
+
+def agency_load(doc: PolicyDocument, by: str = "name") -> pd.DataFrame:
+    """A row per agency: how many measures it leads, supports or is named in without a role."""
+    _check_by(by)
+    counts: dict[str, dict[str, set[int]]] = {}
+    for index, measure in enumerate(doc.measures):
+        for unit in measure.units:
+            agency = getattr(unit, by) or unit.name
+            roles = counts.setdefault(agency, {role.value: set() for role in _ROLE_ORDER})
+            roles[unit.role.value].add(index)
+    rows = []
+    for first_seen, (agency, roles) in enumerate(counts.items()):
+        measures = set().union(*roles.values())
+        rows.append(
+            {
+                "agency": agency,
+                "lead": len(roles["lead"]),
+                "support": len(roles["support"]),
+                "unspecified": len(roles["unspecified"]),
+                "measures": len(measures),
+                "_first": first_seen,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=["agency", "lead", "support", "unspecified", "measures", "_first"])
+    frame = frame.sort_values(["lead", "measures", "_first"], ascending=[False, False, True], kind="stable")
+    return frame.drop(columns="_first").reset_index(drop=True)
+
+
+def _check_by(by: str) -> None:
+    if by not in ("name", "canonical"):
+        raise InputError(f"agency names by {by!r}: use 'name' or 'canonical'")
+
+
+# -- keywords ----------------------------------------------------------------------------------
+
+
+def keyword_tables(doc: PolicyDocument, top: int = 20, method: str = "tfidf") -> dict[str, pd.DataFrame]:
+    """Keywords of the whole document and of each section, from :func:`policytext.keywords.keywords`."""
+    from policytext.keywords import keywords
+
+    whole = keywords(doc, top=top, method=method, by="document")
+    by_section = keywords(doc, top=max(5, top // 2), method=method, by="section")
+    return {"keywords": _keyword_frame(whole), "keywords_by_section": _keyword_frame(by_section)}
+
+
+def _keyword_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep the columns a reader needs, in a stable order, with rounded scores."""
+    columns = [c for c in ("section", "measure", "title", "rank", "term", "score", "count") if c in frame.columns]
+    out = frame.loc[:, columns].copy()
+    if "score" in out:
+        out["score"] = out["score"].astype(float).round(4)
+    return out.reset_index(drop=True)
+
+
+# -- alignment ---------------------------------------------------------------------------------
+
+
+def alignment_tables(alignment: Alignment) -> dict[str, pd.DataFrame]:
+    """Coverage, aligned pairs, omitted upper tasks and local additions of an alignment."""
+    omitted = [
+        {
+            "upper_doc": unit.doc_name,
+            "upper_level": unit.level,
+            "upper_section": unit.section,
+            "upper_path": unit.label,
+            "upper_text": unit.text,
+            "upper_start": unit.span.start,
+            "upper_end": unit.span.end,
+        }
+        for unit in alignment.omitted
+    ]
+    local = [
+        {
+            "lower_path": unit.label,
+            "lower_title": unit.title,
+            "section": unit.section,
+            "lower_start": unit.span.start,
+            "lower_end": unit.span.end,
+        }
+        for unit in alignment.local_additions
+    ]
+    return {
+        "coverage": alignment.coverage_frame(),
+        "alignment_pairs": alignment.pairs_frame(),
+        "omitted": pd.DataFrame(omitted, columns=_OMITTED_COLUMNS),
+        "local_additions": pd.DataFrame(local, columns=_LOCAL_COLUMNS),
+    }
+
+
+def alignment_matrix(alignment: Alignment) -> pd.DataFrame:
+    """Lower units × upper units, each cell the best score of a match (0 when none).
+
+    Columns are every upper unit the alignment knows (matched or omitted), in document order,
+    labelled ``document · path``.
+    """
+    uppers: dict[tuple[int, int], str] = {}
+    for unit in [*(m.upper for m in alignment.matches), *alignment.omitted]:
+        uppers.setdefault((unit.doc, unit.index), f"{unit.doc_name} · {unit.label}")
+    columns = [uppers[key] for key in sorted(uppers)]
+    rows = [f"{u.label} {u.title or ''}".strip() for u in alignment.lower_units]
+    position = {unit.index: i for i, unit in enumerate(alignment.lower_units)}
+    matrix = pd.DataFrame(0.0, index=pd.Index(rows, name="lower"), columns=columns)
+    for match in alignment.matches:
+        row = position.get(match.lower.index)
+        if row is None:
+            continue
+        column = uppers[(match.upper.doc, match.upper.index)]
+        matrix.iloc[row, matrix.columns.get_loc(column)] = max(matrix.iloc[row][column], match.score)
+    return matrix
+
+
+_OMITTED_COLUMNS = [
+    "upper_doc", "upper_level", "upper_section", "upper_path", "upper_text", "upper_start", "upper_end",
+]  # fmt: skip
+_LOCAL_COLUMNS = ["lower_path", "lower_title", "section", "lower_start", "lower_end"]
+
+
+# -- all tables and exports --------------------------------------------------------------------
+
+
+def build_tables(
+    doc: PolicyDocument,
+    alignment: Alignment | None = None,
+    *,
+    keyword_frames: Mapping[str, pd.DataFrame] | None = None,
+    by: str = "name",
+) -> dict[str, pd.DataFrame]:
+    """Every table of the report, keyed by a short machine name (also the sheet / file name)."""
+    tables: dict[str, pd.DataFrame] = {
+        "document": document_card(doc),
+        "measures": measures_table(doc),
+        "responsibility": responsibility_matrix(doc, by=by).reset_index(),
+        "agency_load": agency_load(doc, by=by),
+    }
+    if keyword_frames:
+        tables.update(keyword_frames)
+    if alignment is not None:
+        tables.update(alignment_tables(alignment))
+        tables["alignment_matrix"] = alignment_matrix(alignment).reset_index()
+    return tables
+
+
+def write_csv(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
+    """One UTF-8 (with BOM, so Excel shows Chinese correctly) CSV per table; returns the paths."""
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise InputError("--csv needs a folder, but this is a file", target)
+    written = []
+    for name, frame in tables.items():
+        text = frame.to_csv(index=False, lineterminator="\n")
+        written.append(atomic_write_text(target / f"{name}.csv", "\ufeff" + text))
+    return written
+
+
+def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
+    """One sheet per table, bilingual headers, frozen header row; document text never becomes a formula."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    if workbook.active is not None:
+        workbook.remove(workbook.active)
+    for name, frame in tables.items():
+        sheet = workbook.create_sheet(_sheet_name(name))
+        sheet.append([label(str(column)) for column in frame.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for values in frame.itertuples(index=False):
+            sheet.append([_xlsx_value(value) for value in values])
+        for row in sheet.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type == "f":
+                    cell.data_type = "s"  # text that starts with '=' stays text
+        sheet.freeze_panes = "A2"
+        for column_cells in sheet.columns:
+            longest = max((len(str(c.value)) for c in column_cells if c.value is not None), default=8)
+            sheet.column_dimensions[column_cells[0].column_letter].width = min(60, max(8, longest * 1.6))
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return atomic_write_bytes(path, buffer.getvalue())
+
+
+def _sheet_name(name: str) -> str:
+    return _SHEET_NAME_BAD.sub("_", name)[:31]
+
+
+def _xlsx_value(value: Any) -> Any:
+    if value is None or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, str):
+        return _ILLEGAL_XLSX.sub("", value)
+    if hasattr(value, "item"):
+        return value.item()
+    return value

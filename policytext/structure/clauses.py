@@ -1,0 +1,200 @@
+"""Responsibility clauses: who leads (牵头) and who supports (配合/参加/协办) a measure.
+
+Clause forms handled (brackets may be （）, (), 【】 or [] after normalisation):
+
+* （责任单位：A、B）                         → A, B unspecified
+* （牵头单位：A；责任单位：B、C）            → A lead; B, C support (责任 after 牵头)
+* （牵头单位：A；配合单位：B）               → A lead; B support
+* （A牵头，B、C参加）                        → A lead; B, C support
+* （A、B负责） / （A等按职责分工负责）        → unspecified
+* a line of its own: 牵头单位：A  /  责任单位：B
+
+Units are split on 、，,；; and on 及/和/与 when both sides look like agencies.  Every unit keeps
+its character offset so that ``text[span] == unit.name``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from policytext.model import Role
+
+# One level of nested round brackets is allowed inside a clause: 市委组织部（市人才办）.
+_BRACKETED = re.compile(
+    r"（((?:[^（）\n]|（[^（）\n]*）){2,400})）|【([^【】\n]{2,400})】|\[([^\[\]\n]{2,400})\]"
+)
+_LINE_CLAUSE = re.compile(r"(?m)^(?:(?:牵头|责任|配合|参与|协办|主办|承办|实施)(?:单位|部门))：[^\n]{1,400}$")
+_LABEL = re.compile(
+    r"(?P<kind>牵头|责任|配合|参与|参加|协办|协同|主办|承办|实施|主责|支持)(?:单位|部门|主体|处室)[：:]"
+)
+_SKIP_LABEL = re.compile(r"(?:完成|办结)?(?:时限|时间|期限|节点)[：:]")
+_KEYWORD = re.compile(r"牵头|负责|参加|配合|参与|协办|单位[：:]|部门[：:]")
+_ROLE_SUFFIX = re.compile(
+    r"(?P<words>(?:等)?(?:按照?职责|依职责|按职能|根据职责)?(?:分工)?(?:分别|共同)?"
+    r"(?P<role>牵头|负责落实|负责|参加|配合|参与|协办|协助|落实))$"
+)
+_SEPARATORS = re.compile(r"[、，,；;]")
+_CONJUNCTION = re.compile(r"及|和|与|以及")
+_SUPPORT_WORDS = {"参加", "配合", "参与", "协办", "协助"}
+_SUPPORT_LABELS = {"配合", "参与", "参加", "协办", "协同", "支持"}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedUnit:
+    name: str
+    role: Role
+    start: int  # offset in the text the clause was found in
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Clause:
+    start: int  # span of the whole clause including brackets
+    end: int
+    units: tuple[ParsedUnit, ...]
+
+
+AgencyTest = Callable[[str], bool]
+
+
+def find_clauses(text: str, start: int, end: int, is_agency: AgencyTest) -> list[Clause]:
+    """Responsibility clauses in ``text[start:end]``, with absolute offsets."""
+    clauses: list[Clause] = []
+    for match in _BRACKETED.finditer(text, start, end):
+        group = 1 if match.group(1) is not None else (2 if match.group(2) is not None else 3)
+        content_start = match.start(group)
+        content = match.group(group)
+        if not _KEYWORD.search(content):
+            continue
+        units = parse_clause(content, content_start, is_agency)
+        if units:
+            clauses.append(Clause(match.start(), match.end(), units))
+    if "单位：" in text[start:end] or "部门：" in text[start:end]:
+        for match in _LINE_CLAUSE.finditer(text, start, end):
+            if any(c.start <= match.start() < c.end for c in clauses):
+                continue
+            units = parse_clause(match.group(0), match.start(), is_agency)
+            if units:
+                clauses.append(Clause(match.start(), match.end(), units))
+        clauses.sort(key=lambda c: c.start)
+    return clauses
+
+
+def parse_clause(content: str, offset: int, is_agency: AgencyTest) -> tuple[ParsedUnit, ...]:
+    """Units and roles of one clause body (without brackets); empty if it is not a clause."""
+    labels = list(_LABEL.finditer(content))
+    if labels and labels[0].start() <= 2:
+        units = list(_labelled(content, offset, labels, is_agency))
+    elif labels:
+        return ()  # a label in the middle of ordinary prose: not a clause body
+    else:
+        units = _unlabelled(content, offset, is_agency)
+    return tuple(units)
+
+
+def _labelled(content: str, offset: int, labels: list[re.Match[str]], is_agency: AgencyTest) -> Iterator[ParsedUnit]:
+    seen_lead = False
+    for index, label in enumerate(labels):
+        segment_end = labels[index + 1].start() if index + 1 < len(labels) else len(content)
+        segment_start = label.end()
+        skip = _SKIP_LABEL.search(content, segment_start, segment_end)
+        if skip:
+            segment_end = skip.start()
+        kind = label.group("kind")
+        if kind == "牵头":
+            role = Role.LEAD
+            seen_lead = True
+        elif kind in _SUPPORT_LABELS or seen_lead:
+            role = Role.SUPPORT
+        else:
+            role = Role.UNSPECIFIED
+        for name, start, end in _split_units(content, segment_start, segment_end, is_agency):
+            yield ParsedUnit(name, role, offset + start, offset + end)
+
+
+def _unlabelled(content: str, offset: int, is_agency: AgencyTest) -> list[ParsedUnit]:
+    """Clauses like （A牵头，B、C参加） or （A、B负责）: roles come from the verb after each group."""
+    parts = _parts_by_role_word(content)
+    if not parts:
+        return []
+    has_lead = any(role_word == "牵头" for _, _, role_word in parts)
+    units: list[ParsedUnit] = []
+    for start, end, role_word in parts:
+        if role_word == "牵头":
+            role = Role.LEAD
+        elif role_word in _SUPPORT_WORDS or has_lead:
+            role = Role.SUPPORT
+        else:
+            role = Role.UNSPECIFIED
+        for name, s, e in _split_units(content, start, end, is_agency):
+            units.append(ParsedUnit(name, role, offset + s, offset + e))
+    # every name must look like an agency, otherwise this is prose such as （负责统筹协调）
+    if not units or not all(is_agency(u.name) for u in units):
+        return []
+    return units
+
+
+def _parts_by_role_word(content: str) -> list[tuple[int, int, str]]:
+    """Split ``A牵头，B、C参加`` into (start, end, role word) groups; [] if no group has a role word."""
+    parts: list[tuple[int, int, str]] = []
+    pending_start = 0
+    for match in re.finditer(r"[，,；;]|$", content):
+        piece_end = match.start()
+        piece = content[pending_start:piece_end]
+        role = _ROLE_SUFFIX.search(piece)
+        if role:
+            parts.append((pending_start, pending_start + role.start("words"), role.group("role")))
+            pending_start = match.end()
+        if match.end() >= len(content):
+            break
+    if pending_start < len(content) and parts:
+        return []  # trailing text without a role word: not a clause
+    return [p for p in parts if p[1] > p[0]]
+
+
+def _split_units(content: str, start: int, end: int, is_agency: AgencyTest) -> Iterator[tuple[str, int, int]]:
+    """Unit names in ``content[start:end]`` with their offsets; nested brackets stay inside a name."""
+    depth = 0
+    piece_start = start
+    for index in range(start, end + 1):
+        char = content[index] if index < end else "、"
+        if char == "（":
+            depth += 1
+        elif char == "）":
+            depth = max(0, depth - 1)
+        elif depth == 0 and _SEPARATORS.match(char):
+            yield from _split_conjunction(content, piece_start, index, is_agency)
+            piece_start = index + 1
+
+
+def _split_conjunction(content: str, start: int, end: int, is_agency: AgencyTest) -> Iterator[tuple[str, int, int]]:
+    start, end = _trim(content, start, end)
+    if start >= end:
+        return
+    piece = content[start:end]
+    for match in _CONJUNCTION.finditer(piece):
+        left, right = piece[: match.start()], piece[match.end() :]
+        if left and right and is_agency(left) and is_agency(right):
+            yield from _split_conjunction(content, start, start + match.start(), is_agency)
+            yield from _split_conjunction(content, start + match.end(), end, is_agency)
+            return
+    yield piece, start, end
+
+
+_TRIM_CHARS = " \t：:。.等"
+
+
+def _trim(content: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and content[start] in _TRIM_CHARS:
+        start += 1
+    while end > start and content[end - 1] in _TRIM_CHARS:
+        end -= 1
+    # "A等按职责分工负责" inside a labelled segment
+    match = _ROLE_SUFFIX.search(content, start, end)
+    if match and match.start("words") > start:
+        end = match.start("words")
+        while end > start and content[end - 1] in _TRIM_CHARS:
+            end -= 1
+    return start, end

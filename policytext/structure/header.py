@@ -1,0 +1,159 @@
+"""The header of a 公文: title, issuing body, addressees (主送机关), 文号 and date.
+
+Headers come in many shapes: a web page repeats the title above the issuer; a transmittal notice
+(印发通知) carries its own title and then the attached plan's title; laws start with the title
+and an enactment history; work reports have no header at all.  The parser looks only at the
+lines before the first numbered item (and at the last lines for a 落款 date), and fills what it
+finds; anything it cannot find stays ``None``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from policytext.model import Span
+from policytext.structure.extract import DOC_NUMBER
+from policytext.structure.numbers import cn_digits_to_int, cn_to_int
+
+_TITLE_END = re.compile(
+    r"(?:通知|意见|方案|规划|办法|条例|规定|细则|计划|措施|决定|纲要|报告|批复|通告|公告|函|指南|"
+    r"指导目录|清单|要点|若干政策|政策|实施意见|行动计划|工作方案|实施方案|管理办法|法)$"
+)
+_ISSUER_LINE = re.compile(
+    r"^(?:中共)?[\u4e00-\u9fff]{0,20}(?:人民政府|人民政府办公厅|人民政府办公室|办公厅|办公室|委员会|"
+    r"局|厅|部|委|院|政府|常务委员会|人民代表大会)(?:[、，\s](?:中共)?[\u4e00-\u9fff]{2,20})*$"
+)
+_ADDRESSEE = re.compile(r"^(?P<body>[^。；\n]{2,200})：$")
+_DATE_ISO = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
+_DATE_CN = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
+_DATE_LINE = re.compile(r"[（(]?(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日[）)]?$")
+_ABOUT = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)关于(?P<rest>.+)$")
+_MAX_HEADER_LINES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderFields:
+    title: str | None = None
+    title_span: Span | None = None
+    issuer: str | None = None
+    addressees: tuple[str, ...] = ()
+    doc_number: str | None = None
+    date: str | None = None
+    date_span: Span | None = None
+    body_start: int = 0  # where the preamble/body begins (after the header lines)
+
+
+def parse_date(text: str) -> str | None:
+    """ISO date of ``2025年2月8日`` or ``二〇二五年二月八日``; ``None`` if neither or invalid."""
+    match = _DATE_ISO.search(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = _DATE_CN.search(text)
+        if not match:
+            return None
+        year = cn_digits_to_int(match.group(1)) or 0
+        month = cn_to_int(match.group(2)) or 0
+        day = cn_to_int(match.group(3)) or 0
+    if not (1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def parse_header(text: str, first_item: int) -> HeaderFields:
+    """Read the header from the lines of ``text`` before ``first_item`` (the first numbered item)."""
+    lines = _lines(text, first_item)
+    title = issuer = doc_number = date = None
+    title_span = date_span = None
+    addressees: tuple[str, ...] = ()
+    body_start = 0
+    for index, (start, end) in enumerate(lines[:_MAX_HEADER_LINES]):
+        line = text[start:end]
+        if date is None and _DATE_LINE.match(line):
+            date, date_span = parse_date(line), Span(start, end)
+            body_start = end + 1
+            continue
+        if doc_number is None and DOC_NUMBER.fullmatch(line.strip("（）")):
+            doc_number = DOC_NUMBER.search(line).group(0)  # type: ignore[union-attr]
+            body_start = end + 1
+            continue
+        if not addressees and index < 8 and _ADDRESSEE.match(line) and _looks_like_addressees(line):
+            addressees = _split_addressees(line[:-1])
+            body_start = end + 1
+            continue
+        if _is_title(line):
+            # the last title-like line before the body wins: in a transmittal it is the plan itself
+            title, (rel_start, rel_end) = _strip_issuer(line)
+            title_span = Span(start + rel_start, start + rel_end)
+            about = _ABOUT.match(line)
+            if about and issuer is None:
+                issuer = about.group("issuer")
+            body_start = end + 1
+            continue
+        if issuer is None and _ISSUER_LINE.match(line) and len(line) <= 40:
+            issuer = line
+            body_start = end + 1
+            continue
+        if index > 0 and len(line) > 60:
+            break  # the preamble has begun
+    if doc_number is None:
+        found = DOC_NUMBER.search(text, 0, min(len(text), 400))
+        doc_number = found.group(0) if found else None
+    if date is None:
+        date, date_span = _closing_date(text, first_item)
+    return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span, body_start)
+
+
+def _lines(text: str, stop: int) -> list[tuple[int, int]]:
+    lines = []
+    pos = 0
+    while pos < stop and len(lines) < _MAX_HEADER_LINES + 2:
+        end = text.find("\n", pos)
+        if end < 0:
+            end = len(text)
+        lines.append((pos, end))
+        pos = end + 1
+    return lines
+
+
+def _is_title(line: str) -> bool:
+    if len(line) > 80 or len(line) < 4 or "。" in line:
+        return False
+    stripped = line.strip("《》“”")
+    if stripped.startswith("《") or "已经" in line:
+        return False
+    return bool(_TITLE_END.search(stripped.rstrip("（）试行暂行")) or _TITLE_END.search(stripped))
+
+
+def _strip_issuer(line: str) -> tuple[str, tuple[int, int]]:
+    """"市人民政府办公室关于X的方案" → "关于X的方案": the issuer goes to its own field."""
+    about = _ABOUT.match(line)
+    if about:
+        start = about.start("rest") - 2  # keep "关于"
+        return line[start:], (start, len(line))
+    return line, (0, len(line))
+
+
+def _looks_like_addressees(line: str) -> bool:
+    return line.startswith("各") or any(k in line for k in ("人民政府", "单位", "部门", "委员会", "机构"))
+
+
+def _split_addressees(body: str) -> tuple[str, ...]:
+    parts = re.split(r"[，、,；;]", body)
+    return tuple(p.strip() for p in parts if p.strip())
+
+
+def _closing_date(text: str, first_item: int) -> tuple[str | None, Span | None]:
+    """A 落款 date on a line of its own near the end, or before the attached plan."""
+    tail_start = text.rfind("\n", 0, max(0, len(text) - 300)) + 1
+    for region_start, region_end in ((tail_start, len(text)), (0, first_item)):
+        pos = region_start
+        while pos < region_end:
+            end = text.find("\n", pos, region_end)
+            if end < 0:
+                end = region_end
+            if end - pos <= 20 and _DATE_LINE.match(text, pos, end):
+                return parse_date(text[pos:end]), Span(pos, end)
+            pos = end + 1
+    return None, None
