@@ -291,6 +291,7 @@ _BODY_SUFFIXES: dict[str, str] = {
     "管理部门": "管理部门",
     "部门": "部门",
 }
+_SUFFIX_LENGTHS = tuple(sorted({len(suffix) for suffix in _BODY_SUFFIXES}))
 #: Suffixes of internal sections: a stem + one of these is not a host body for a sub-unit.
 _MINOR_SUFFIXES = frozenset({"科", "处", "室", "股", "队", "所", "站", "馆", "会", "院", "中心"})
 #: A ministry-type suffix on an unprefixed name marks a national body (教育部, 审计署, 税务总局).
@@ -609,13 +610,15 @@ class AgencyResolver:
             return _Match(4, national.canonical, national.function, national=True)
         if own is not None:
             return _Match(4, own.canonical, own.function)
-        for length in range(min(lexicon.max_stem, len(core)), 0, -1):
-            stem = lexicon.stems.get(core[:length])
-            if stem is None:
-                continue
-            rest = core[length:]
+        for suffix_length in _SUFFIX_LENGTHS:  # shortest suffix first = longest stem first
+            if suffix_length >= len(core):
+                break
+            rest = core[-suffix_length:]
             suffix = _BODY_SUFFIXES.get(rest)
             if suffix is None or (major_only and rest in _MINOR_SUFFIXES):
+                continue
+            stem = lexicon.stems.get(core[:-suffix_length])
+            if stem is None:
                 continue
             level = None
             if not local:

@@ -46,6 +46,8 @@ KEYWORD_POS = frozenset("n nz vn an j l eng nw".split())
 #: Parts of speech that may form a noun-noun phrase (集成电路 + 产业).
 PHRASE_POS = frozenset("n nz vn an j l eng nw ns".split())
 MAX_PHRASE_CHARS = 8
+#: In a unit with at least this many candidate tokens, a keyword must occur twice.
+MIN_COUNT_TOKENS = 300
 
 
 # -- IDF ----------------------------------------------------------------------------------
@@ -190,8 +192,11 @@ def _term_counts(unit: _Unit, known: frozenset[str], idf: IDF, use_pos: bool) ->
 
 
 def _tfidf(counts: Counter[str], idf: IDF) -> dict[str, float]:
-    total = sum(counts.values()) or 1
-    return {term: (count / total) * idf[term] for term, count in counts.items()}
+    """Sublinear TF times IDF: a generic word used 17 times must not beat a term of art used 4 times."""
+    min_count = 2 if sum(counts.values()) >= MIN_COUNT_TOKENS else 1
+    return {
+        term: (1 + math.log(count)) * idf[term] for term, count in counts.items() if count >= min_count
+    }
 
 
 def _textrank(unit: _Unit, counts: Counter[str], known: frozenset[str], use_pos: bool, window: int = 5) -> dict[str, float]:

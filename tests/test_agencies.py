@@ -166,6 +166,37 @@ def test_labels_and_trailing_etc_are_ignored() -> None:
     assert resolve("（市科技局）").canonical == "市科学技术局"
 
 
+@pytest.mark.parametrize(
+    ("name", "canonical", "level", "function"),
+    [
+        ("市委宣传部（市文明办）", "市委宣传部", M, "propaganda"),  # annotation dropped
+        ("市人社局(牵头)", "市人力资源和社会保障局", M, "human_resources"),
+        ("潜江市职业教育(集团)学校", "潜江市职业教育(集团)学校", M, "university_school"),
+        ("山东省济南市教育局", "山东省济南市教育局", M, "education"),  # most local place wins
+        ("湖北省潜江市人民政府", "湖北省潜江市人民政府", M, "government"),
+        ("彭水苗族土家族自治县人民政府", "彭水苗族土家族自治县人民政府", C, "government"),
+        ("浩口镇人民政府", "浩口镇人民政府", C, "government"),
+        ("省委", "中共省委员会", P, "party_committee"),
+        ("中共潜江市委", "中共潜江市委员会", M, "party_committee"),
+        ("县委办", "县委办公室", C, "government_office"),
+        ("市人大常委会", "市人民代表大会常务委员会", M, "peoples_congress"),
+        ("国务院教育行政部门", "国务院教育行政部门", N, "education"),
+        ("省级人民政府科学技术主管部门", "省级人民政府科学技术主管部门", P, "science_technology"),
+        ("国家税务总局潜江市税务局", "国家税务总局潜江市税务局", M, "taxation"),
+        ("教育部办公厅", "教育部办公厅", N, "education"),  # a sub-unit without a field of its own
+        ("市政府研究室", "市人民政府研究室", M, "policy_research"),
+        ("市生态环境局潜江分局", "市生态环境局潜江分局", M, "ecology_environment"),
+    ],
+)
+def test_resolve_more_forms(name: str, canonical: str, level: Level, function: str) -> None:
+    info = resolve(name)
+    assert (info.canonical, info.level, info.function) == (canonical, level, function)
+
+
+def test_results_are_cached() -> None:
+    assert resolve("市经信局") is resolve("市经信局")
+
+
 def test_unknown_names_keep_their_text() -> None:
     info = resolve("某某某")
     assert (info.canonical, info.function, info.level) == ("某某某", None, Level.UNKNOWN)
@@ -180,6 +211,10 @@ def test_unknown_names_keep_their_text() -> None:
         ("各市工业和信息化局", M, "industry_it"),
         ("市相关部门", M, None),
         ("各省级人民政府", P, "government"),
+        ("各镇处", C, None),
+        ("高校", U, "university_school"),
+        ("科研院所", U, "research_institute"),
+        ("企业", U, None),
     ],
 )
 def test_generic_groups(name: str, level: Level, function: str | None) -> None:
@@ -201,6 +236,14 @@ def test_generic_groups(name: str, level: Level, function: str | None) -> None:
         ("2025年底前", False),
         ("建立专家决策咨询制度，结合我市产业重大需求", False),
         ("", False),
+        # halves of names joined by 和: the clause splitter must not cut these apart
+        ("工业", False),
+        ("自然资源", False),
+        ("文化", False),
+        ("住房", False),
+        ("人力资源", False),
+        ("中央", False),
+        ("信息化部", True),
     ],
 )
 def test_looks_like_agency(text: str, expected: bool) -> None:

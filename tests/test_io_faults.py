@@ -211,7 +211,6 @@ def test_extract_html_never_raises_anything_else(markup: str) -> None:
     except PolicyTextError:
         return
     assert isinstance(text, str) and isinstance(metadata, dict) and isinstance(warnings, tuple)
-    assert "<script>" not in text
 
 
 # -- damaged containers ---------------------------------------------------------------------

@@ -206,9 +206,8 @@ def _relays(
         rank = ranks[index.doc_of(unit_id)]
         if rank is None or rank == min(known):
             continue
-        allowed = {
-            i for i in range(len(index)) if (r := ranks[index.doc_of(i)]) is not None and r < rank
-        }
+        higher_docs = [d for d, r in enumerate(ranks) if r is not None and r < rank]
+        allowed = set(np.flatnonzero(np.isin(index.unit_docs, higher_docs)).tolist())
         unit = index.units[unit_id]
         cands = _candidates(index, [unit.text], top_k, allowed)[0]
         for up_id, score, relation, _ in _score_against(index, scorer, config, unit, cands, "relay"):

@@ -10,7 +10,10 @@ O(n + matches) time instead of O(n·m), so a few thousand candidate pairs take w
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+import numpy as np
 
 #: Length of the seeds looked up in the upper text.
 SEED = 4
@@ -49,39 +52,43 @@ def shared_passages(
     min_chars: int = MIN_CHARS,
     upper_index: dict[str, list[int]] | None = None,
     seed: int = SEED,
+    starts: Sequence[int] | None = None,
 ) -> list[Passage]:
     """Maximal common substrings of at least ``min_chars`` characters, in lower-text order.
 
     Passages do not overlap in the lower text; punctuation at their edges is trimmed so that
-    ``，推进`` and ``推进`` count the same.
+    ``，推进`` and ``推进`` count the same.  ``starts`` (sorted) limits the lower positions
+    tried to those known to begin a shared seed.
     """
     if min_chars < seed:
         raise ValueError("min_chars must be at least the seed length")
     index = upper_index if upper_index is not None else seed_index(upper, seed)
     passages: list[Passage] = []
     n_lower, n_upper = len(lower), len(upper)
-    position = 0
-    while position <= n_lower - seed:
+    positions = range(n_lower - seed + 1) if starts is None else starts
+    next_free = 0
+    for position in positions:
+        if position < next_free:
+            continue
         hits = index.get(lower[position : position + seed])
+        if not hits:
+            continue
         best_len, best_at = 0, -1
-        if hits:
-            for at in hits:
-                length = seed
-                while (
-                    position + length < n_lower
-                    and at + length < n_upper
-                    and lower[position + length] == upper[at + length]
-                ):
-                    length += 1
-                if length > best_len:
-                    best_len, best_at = length, at
+        for at in hits:
+            length = seed
+            while (
+                position + length < n_lower
+                and at + length < n_upper
+                and lower[position + length] == upper[at + length]
+            ):
+                length += 1
+            if length > best_len:
+                best_len, best_at = length, at
         if best_len >= min_chars:
             passage = _trimmed(lower, upper, position, best_at, best_len, min_chars)
             if passage is not None:
                 passages.append(passage)
-            position += best_len
-        else:
-            position += 1
+            next_free = position + best_len
     return passages
 
 
@@ -94,6 +101,44 @@ def _trimmed(lower: str, upper: str, start: int, at: int, length: int, min_chars
     if tail - head < min_chars:
         return None
     return Passage(start + head, start + tail, at + head, at + tail, lower[start + head : start + tail])
+
+
+_M = np.uint64(1_000_003)
+
+
+def seed_keys(text: str, seed: int = SEED) -> np.ndarray:
+    """A 64-bit key per ``seed``-gram position of ``text`` (used to find shared seeds fast)."""
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    if len(codes) < seed:
+        return np.zeros(0, dtype=np.uint64)
+    key = codes[: len(codes) - seed + 1].copy()
+    for offset in range(1, seed):
+        key = key * _M + codes[offset : len(codes) - seed + 1 + offset]
+    return key
+
+
+def shared_passages_keyed(
+    lower: str,
+    upper: str,
+    lower_keys: np.ndarray,
+    upper_keys: np.ndarray,
+    *,
+    min_chars: int = MIN_CHARS,
+    seed: int = SEED,
+) -> list[Passage]:
+    """:func:`shared_passages` with precomputed :func:`seed_keys`: seeds both texts share are
+    found with one vectorised set test, so pairs with nothing in common cost almost nothing."""
+    if not len(lower_keys) or not len(upper_keys):
+        return []
+    in_upper = np.isin(lower_keys, upper_keys)
+    if not in_upper.any():
+        return []
+    upper_hits = np.flatnonzero(np.isin(upper_keys, lower_keys[in_upper]))
+    index: dict[str, list[int]] = {}
+    for at in upper_hits.tolist():
+        index.setdefault(upper[at : at + seed], []).append(at)
+    starts = np.flatnonzero(in_upper).tolist()
+    return shared_passages(lower, upper, min_chars=min_chars, upper_index=index, seed=seed, starts=starts)
 
 
 def covered_chars(passages: list[Passage]) -> int:

@@ -112,6 +112,8 @@ class AlignIndex:
         self.postings = postings
         self.idf = idf
         self._starts = np.cumsum([0] + [d.n_units for d in docs])
+        #: document number of every unit
+        self.unit_docs = np.repeat(np.arange(len(docs)), [d.n_units for d in docs])
 
     # -- building ---------------------------------------------------------------------------
     @classmethod

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from scipy import sparse
-from policytext.align.evidence import Passage, covered_chars, seed_index, shared_passages
+from policytext.align.evidence import Passage, covered_chars, seed_keys, shared_passages_keyed
 from policytext.align.semantic import WordVectors
 from policytext.align.tokens import content_words
 from policytext.align.units import AlignUnit
@@ -135,6 +135,23 @@ def split_sentences(text: str) -> list[str]:
     return sentences
 
 
+@dataclass(frozen=True, slots=True)
+class _Rows:
+    """A few rows of a CSR matrix as plain arrays (slicing scipy matrices costs more)."""
+
+    n_rows: int
+    rows: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+
+    @classmethod
+    def of(cls, matrix: sparse.csr_matrix, start: int, end: int) -> _Rows:
+        lo, hi = matrix.indptr[start], matrix.indptr[end]
+        counts = np.diff(matrix.indptr[start : end + 1])
+        rows = np.repeat(np.arange(end - start), counts)
+        return cls(end - start, rows, matrix.indices[lo:hi], matrix.data[lo:hi])
+
+
 class _Profile:
     """What the scorer precomputes once per unit text: words and weights, text and sentence
     vectors, seeds for the passage search."""
@@ -156,7 +173,7 @@ class _Profile:
         text: str,
         vectors: WordVectors | None,
         sentences: list[str],
-        sentence_tfidf: sparse.csr_matrix | None,
+        sentence_tfidf: _Rows | None,
     ) -> None:
         self.text = text
         sentence_words = [content_words(s) for s in sentences]
@@ -173,7 +190,7 @@ class _Profile:
         self.sentence_tfidf = sentence_tfidf
         self.sentence_columns: np.ndarray | None = None
         self.sentence_dense: np.ndarray | None = None
-        self.seeds: dict[str, list[int]] | None = None
+        self.seeds = seed_keys(text)
 
     def sentence_similarity(self, other: _Profile) -> float:
         """Best cosine between a sentence of this text and one of ``other`` (TF-IDF n-grams).
@@ -182,22 +199,20 @@ class _Profile:
         cheaper than sparse products over 2**20 columns.
         """
         mine, theirs = self.sentence_tfidf, other.sentence_tfidf
-        if mine is None or theirs is None or not mine.nnz or not theirs.nnz:
+        if mine is None or theirs is None or not len(mine.data) or not len(theirs.data):
             return 0.0
         if self.sentence_columns is None or self.sentence_dense is None:
             columns = np.unique(mine.indices)
-            dense = np.zeros((mine.shape[0], len(columns)), dtype=np.float32)
-            rows = np.repeat(np.arange(mine.shape[0]), np.diff(mine.indptr))
-            dense[rows, np.searchsorted(columns, mine.indices)] = mine.data
+            dense = np.zeros((mine.n_rows, len(columns)), dtype=np.float32)
+            dense[mine.rows, np.searchsorted(columns, mine.indices)] = mine.data
             self.sentence_columns, self.sentence_dense = columns, dense
         columns = self.sentence_columns
         at = np.minimum(np.searchsorted(columns, theirs.indices), len(columns) - 1)
         hit = columns[at] == theirs.indices
         if not hit.any():
             return 0.0
-        rows = np.repeat(np.arange(theirs.shape[0]), np.diff(theirs.indptr))[hit]
-        other_dense = np.zeros((theirs.shape[0], len(columns)), dtype=np.float32)
-        other_dense[rows, at[hit]] = theirs.data[hit]
+        other_dense = np.zeros((theirs.n_rows, len(columns)), dtype=np.float32)
+        other_dense[theirs.rows[hit], at[hit]] = theirs.data[hit]
         return float((self.sentence_dense @ other_dense.T).max())
 
 
@@ -227,7 +242,7 @@ class PairScorer:
             matrix = self.vectorize([s for group in sentences for s in group])
         row = 0
         for (key, text), group in zip(todo, sentences):
-            block = matrix[row : row + len(group)] if matrix is not None else None
+            block = _Rows.of(matrix, row, row + len(group)) if matrix is not None else None
             row += len(group)
             self._profiles[key] = _Profile(text, self.vectors, group, block)
 
@@ -240,9 +255,7 @@ class PairScorer:
         up = self.profile(("upper", upper.doc, upper.index), upper.text)
         shared = sorted(set(low.weights) & set(up.weights), key=lambda w: (-low.weights[w], w))
         terms = sum(low.weights[w] ** 2 for w in shared) / (low.norm * up.norm)
-        if up.seeds is None:
-            up.seeds = seed_index(up.text)
-        passages = shared_passages(lower.text, upper.text, upper_index=up.seeds)
+        passages = shared_passages_keyed(lower.text, upper.text, low.seeds, up.seeds)
         covered = covered_chars(passages)
         alignment = covered / math.sqrt(max(1, len(lower.text)) * max(1, len(upper.text)))
         semantic = semantic_max = sentence = 0.0

@@ -25,7 +25,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 
 # Bytes that never occur in text files (TAB, LF, VT, FF, CR and ESC are allowed: ESC
 # introduces ISO-2022 escape sequences).
-_CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | frozenset(range(0x1C, 0x20))
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
 _SNIFF_BYTES = 64 * 1024
 _MAX_CONTROL_SHARE = 0.02
 _SCORE_SAMPLE = 4000
@@ -107,7 +107,7 @@ def _looks_binary(data: bytes) -> bool:
         return True
     if not head:
         return False
-    controls = sum(1 for byte in head if byte in _CONTROL_BYTES)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))  # counted in C, not per byte
     return controls / len(head) > _MAX_CONTROL_SHARE
 
 

@@ -30,6 +30,7 @@ class Cell:
     text: str
     sort: str | None = None
     cls: str | None = None
+    detail: str | None = None  # shown when the reader unfolds the cell (a measure's full text)
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,13 @@ def table_view(
     sort_keys: Mapping[str, Sequence[Any]] | None = None,
     classes: Mapping[str, str] | None = None,
     percent: Sequence[str] = ("coverage",),
+    details: Mapping[str, str] | None = None,
 ) -> TableView:
     """Turn a frame into a :class:`TableView`; numbers are right-aligned and sort numerically."""
     names = [c for c in (columns or list(frame.columns)) if c in frame.columns]
     sort_keys = sort_keys or {}
     classes = classes or {}
+    details = details or {}
     rows: list[list[Cell]] = []
     for position, record in enumerate(frame.loc[:, names].itertuples(index=False)):
         row = []
@@ -67,7 +70,12 @@ def table_view(
             key = sort_keys.get(name)
             sort = str(key[position]) if key is not None else (_format(value) if numeric else None)
             cls = classes.get(name) or ("num" if numeric else None)
-            row.append(Cell(text=text, sort=sort, cls=cls))
+            detail = details.get(name)
+            if detail is not None:
+                sort = sort or text
+            row.append(
+                Cell(text=text, sort=sort, cls=cls, detail=str(frame[detail].iloc[position]) if detail else None)
+            )
         rows.append(row)
     return TableView(columns=[Column(n, T.label(n)) for n in names], rows=rows)
 
@@ -184,7 +192,8 @@ def render_html(data: ReportData, *, embed_font: bool = True) -> str:
         card=data.tables["document"].to_dict("records"),
         measures=table_view(
             measures,
-            columns=[c for c in measures.columns if c != "citations" or measures[c].astype(bool).any()],
+            columns=[c for c in measures.columns if c != "text" and (c != "citations" or measures[c].astype(bool).any())],
+            details={"heading": "text"},
             sort_keys={"number": [f"{i:05d}" for i in range(len(measures))]},
             classes={"lead": "role-lead", "support": "role-support"},
         ),

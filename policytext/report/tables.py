@@ -35,6 +35,7 @@ COLUMN_LABELS: dict[str, str] = {
     "deadlines": "时限 Deadlines",
     "targets": "目标 Targets",
     "citations": "引用 Citations",
+    "text": "原文 Text",
     "agency": "单位 Agency",
     "total": "合计 Total",
     "measures": "措施数 Measures",
@@ -132,10 +133,11 @@ def measures_table(doc: PolicyDocument) -> pd.DataFrame:
                 "deadlines": _join((d.text for d in measure.deadlines), "；"),
                 "targets": _join((t.text for t in measure.targets), "；"),
                 "citations": _join((f"《{c.title}》" for c in measure.citations), "；"),
+                "text": measure.text,
             }
         )
     columns = ["number", "section", "heading", "lead", "support", "unspecified", "deadlines", "targets"]
-    return pd.DataFrame(rows, columns=[*columns, "citations"])
+    return pd.DataFrame(rows, columns=[*columns, "citations", "text"])
 
 
 def _section_name(section: str, sections: Mapping[str, str]) -> str:

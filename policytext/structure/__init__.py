@@ -93,6 +93,7 @@ def _measures(text: str, outline: tuple[OutlineNode, ...]) -> tuple[Measure, ...
             found = find_clauses(text, node.span.start, own_end, looks_like_agency)
             if found:
                 clauses[id(node)] = found
+        _lift_closing_clauses(text, outline, clauses)
     chosen: list[tuple[tuple[OutlineNode, ...], list[Clause]]] = []
     if clauses:
         _choose_with_clauses(outline, (), clauses, chosen)
@@ -103,6 +104,31 @@ def _measures(text: str, outline: tuple[OutlineNode, ...]) -> tuple[Measure, ...
             if (has_articles and node.style == "article") or (not has_articles and not node.children):
                 chosen.append((path, []))
     return tuple(_make_measure(text, path, found) for path, found in chosen)
+
+
+def _lift_closing_clauses(text: str, nodes: tuple[OutlineNode, ...], clauses: dict[int, list[Clause]]) -> None:
+    """A clause on a line of its own after a list of sub-items covers the whole list.
+
+    "2.规范机构运行管理。\n（1）…\n（2）…\n（市科技局、市财政局负责）": the clause sits inside the last
+    sub-item's text but belongs to "2.", provided no sub-item carries a clause of its own.
+    """
+    for parent in _walk(nodes):
+        if not parent.children:
+            continue
+        last = parent.children[-1]
+        found = clauses.get(id(last))
+        if not found or any(id(child) in clauses for child in parent.children[:-1]):
+            continue
+        closing = found[-1]
+        own_line = (closing.start == 0 or text[closing.start - 1] == "\n") and closing.start > last.heading_span.end
+        line_end = text.find("\n", closing.end)
+        if own_line and (line_end < 0 or text[closing.end : line_end].strip("。；") == ""):
+            remaining = found[:-1]
+            if remaining:
+                clauses[id(last)] = remaining
+            else:
+                del clauses[id(last)]
+            clauses.setdefault(id(parent), []).append(closing)
 
 
 def _choose_with_clauses(

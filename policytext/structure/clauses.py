@@ -32,12 +32,24 @@ _LABEL = re.compile(
 _SKIP_LABEL = re.compile(r"(?:完成|办结)?(?:时限|时间|期限|节点)[：:]")
 _KEYWORD = re.compile(r"牵头|负责|参加|配合|参与|协办|单位[：:]|部门[：:]")
 _ROLE_SUFFIX = re.compile(
-    r"(?P<words>(?:等)?(?:按照?职责|依职责|按职能|根据职责)?(?:分工)?(?:分别|共同)?"
-    r"(?P<role>牵头|负责落实|负责|参加|配合|参与|协办|协助|落实))$"
+    r"(?P<words>(?:等(?:相关|有关)?(?:部门|单位)?)?(?:按照?职责|依职责|按职能|根据职责)?(?:分工)?(?:分别|共同|具体)?"
+    r"(?P<role>牵头|负责落实|负责|参加|配合|参与|协办|协助|落实|组织实施|实施))$"
 )
+# A trailing time limit inside a clause: （A负责；2026年底前） / （A负责，长期坚持）.
+_TIME_PART = re.compile(
+    r"(?:完成时限[：:])?(?:(?:每年|每季度|每半年)?(?:(?:19|20)\d{2}年)?(?:\d{1,2}月)?(?:底|末|年底|年内|前|之前|以前)+"
+    r"|长期坚持|持续推进|持续实施|常态化推进|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前|之前)?|每年\d{1,2}月(?:底|末)?)$"
+)
+# Prose, not a unit list: （技工院校内由人力资源社会保障部门负责）, （对…负责）.
+_PROSE_MARKERS = re.compile(r"由|对|向|的|为|按照(?!职责)|根据(?!职责)")
+# Words a unit name can end with: a conjunction (和/及/与) only splits two names if the left one ends so.
+_AGENCY_END = re.compile(
+    r"(?:局|委|厅|部|办|院|会|府|中心|集团|公司|室|所|站|队|行|署|馆|校|学院|大学|处|科|组|社|团|管委会|政府|委员会|实验室|部门|单位)$"
+)
+_GENERIC_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)?$")
 _SEPARATORS = re.compile(r"[、，,；;]")
 _CONJUNCTION = re.compile(r"及|和|与|以及")
-_SUPPORT_WORDS = {"参加", "配合", "参与", "协办", "协助"}
+_SUPPORT_WORDS = {"参加", "配合", "参与", "协办", "协助", "实施", "组织实施"}
 _SUPPORT_LABELS = {"配合", "参与", "参加", "协办", "协同", "支持"}
 
 
@@ -131,7 +143,7 @@ def _unlabelled(content: str, offset: int, is_agency: AgencyTest) -> list[Parsed
         for name, s, e in _split_units(content, start, end, is_agency):
             units.append(ParsedUnit(name, role, offset + s, offset + e))
     # every name must look like an agency, otherwise this is prose such as （负责统筹协调）
-    if not units or not all(is_agency(u.name) for u in units):
+    if not units or not all(is_agency(u.name) and not _PROSE_MARKERS.search(u.name) for u in units):
         return []
     return units
 
@@ -147,6 +159,8 @@ def _parts_by_role_word(content: str) -> list[tuple[int, int, str]]:
         if role:
             parts.append((pending_start, pending_start + role.start("words"), role.group("role")))
             pending_start = match.end()
+        elif parts and _TIME_PART.match(piece.strip()):
+            pending_start = match.end()  # a time limit after the units: （A负责；2026年底前）
         if match.end() >= len(content):
             break
     if pending_start < len(content) and parts:
@@ -176,7 +190,7 @@ def _split_conjunction(content: str, start: int, end: int, is_agency: AgencyTest
     piece = content[start:end]
     for match in _CONJUNCTION.finditer(piece):
         left, right = piece[: match.start()], piece[match.end() :]
-        if left and right and is_agency(left) and is_agency(right):
+        if left and right and _AGENCY_END.search(left) and is_agency(left) and is_agency(right):
             yield from _split_conjunction(content, start, start + match.start(), is_agency)
             yield from _split_conjunction(content, start + match.end(), end, is_agency)
             return
@@ -191,6 +205,9 @@ def _trim(content: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and content[end - 1] in _TRIM_CHARS:
         end -= 1
+    generic = _GENERIC_TAIL.search(content, start, end)
+    if generic and generic.start() > start:
+        end = generic.start()  # 国家卫生健康委等相关部门 → 国家卫生健康委
     # "A等按职责分工负责" inside a labelled segment
     match = _ROLE_SUFFIX.search(content, start, end)
     if match and match.start("words") > start:

@@ -25,6 +25,7 @@ _DATED = re.compile(
     r"(?P<before>前|之前|以前|前后)?"
 )
 _LEAD_WORDS = "到至于在"
+_RECURRING = re.compile(r"每(?:年|季度|半年|月)(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前)?")
 
 _RELATION_BEFORE = {
     "达到或超过": ">=", "不低于": ">=", "不少于": ">=", "至少": ">=", "超过": ">", "突破": ">", "达到": ">=",
@@ -35,7 +36,7 @@ _BEFORE_WORDS = tuple(sorted(_RELATION_BEFORE, key=len, reverse=True))
 _RELATION_AFTER = {"以上": ">=", "及以上": ">=", "以下": "<=", "以内": "<=", "左右": "~", "之内": "<="}
 _UNITS = (
     "个百分点|万亿元|亿元|万元|千元|元|万亩|亩|万平方米|平方米|平方公里|公里|千米|万吨|吨|万人次|人次|万人|"
-    "人|名|项|个|家|所|件|台|套|座|条|批|支|次|倍|年|天|小时|户|张|篇|门|种|场|EFLOPS|PFLOPS|EB|PB|TB|GW|MW|kW|%|‰"
+    "课时|学时|学分|人|名|项|个|家|所|件|台|套|座|条|批|支|次|倍|年|天|小时|户|张|篇|门|种|场|辆|床|EFLOPS|PFLOPS|EB|PB|TB|GW|MW|kW|%|‰"
 )
 _TARGET = re.compile(
     rf"(?P<num>\d+(?:\.\d+)?(?:/\d+)?)(?P<unit>{_UNITS})(?P<after>及以上|以上|以下|以内|左右|之内)?"
@@ -57,12 +58,22 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
             labelled_spans.append(Span(match.start(), match.end()))
             inner = _DATED.search(value)
             date = _date_of(inner) if inner else None
-            kind = "ongoing" if _ONGOING.match(value) else ("date" if date else "period")
+            if _ONGOING.match(value):
+                kind = "ongoing"
+            elif value.startswith("每"):
+                kind = "recurring"
+            else:
+                kind = "date" if date else "period"
             yield Deadline(value, Span(value_start, value_start + len(value)), date, kind)
     if "长期" in region or "持续" in region or "常态化" in region:
         for match in _ONGOING.finditer(text, start, end):
             if not _inside(match.start(), labelled_spans):
                 yield Deadline(match.group(0), Span(match.start(), match.end()), None, "ongoing")
+    if "每" in region:
+        for match in _RECURRING.finditer(text, start, end):
+            if len(match.group(0)) > 2 and (match.group(0)[-1] in "底末前日" or _inside(match.start(), labelled_spans)):
+                if not _inside(match.start(), labelled_spans):
+                    yield Deadline(match.group(0), Span(match.start(), match.end()), None, "recurring")
     if "年" not in region:
         return
     for match in _DATED.finditer(text, start, end):

@@ -95,11 +95,12 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             issuer = line
             body_start = end + 1
             continue
+        if index > 0 and _HISTORY.search(line) and _DATE_ISO.match(line):
+            # a law's enactment history: "2018年1月23日…第三十五次会议修正"; the latest date wins
+            date, date_span = parse_date(line), Span(start, start + _DATE_ISO.match(line).end())  # type: ignore[union-attr]
+            continue
         if index > 0 and len(line) > 60:
             break  # the preamble has begun
-    if doc_number is None:
-        found = DOC_NUMBER.search(text, 0, min(len(text), 400))
-        doc_number = found.group(0) if found else None
     if date is None:
         date, date_span = _closing_date(text, first_item)
     return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span, body_start)
@@ -117,10 +118,14 @@ def _lines(text: str, stop: int) -> list[tuple[int, int]]:
     return lines
 
 
+_TRAILING_PAREN = re.compile(r"（[^（）]{1,20}）$")
+_HISTORY = re.compile(r"(?:通过|修正|修订|公布|批准|发布|印发)")
+
+
 def _is_title(line: str) -> bool:
     if len(line) > 80 or len(line) < 4 or "。" in line:
         return False
-    stripped = line.strip("《》“”")
+    stripped = _TRAILING_PAREN.sub("", line.strip("《》“”"))
     if stripped.startswith("《") or "已经" in line:
         return False
     return bool(_TITLE_END.search(stripped.rstrip("（）试行暂行")) or _TITLE_END.search(stripped))
@@ -155,5 +160,9 @@ def _closing_date(text: str, first_item: int) -> tuple[str | None, Span | None]:
                 end = region_end
             if end - pos <= 20 and _DATE_LINE.match(text, pos, end):
                 return parse_date(text[pos:end]), Span(pos, end)
+            if end - pos <= 60 and text.endswith("印发", pos, end):
+                found = _DATE_ISO.search(text, pos, end)
+                if found:  # 版记: "XX办公室 2019年1月3日印发"
+                    return parse_date(found.group(0)), Span(found.start(), found.end())
             pos = end + 1
     return None, None

@@ -29,7 +29,7 @@ _LABEL_START = r"(?=第|[一二三四五六七八九十]{1,3}、|（[一二三�
 # A line that starts with something that may be a label (checked by _LABEL afterwards).
 _LINE_START = re.compile(r"\n" + _LABEL_START)
 # An item that starts on the same line right after a clause or a sentence: "…）（二）创新…".
-_INLINE_START = re.compile(r"[。）]" + _LABEL_START.replace("第|", ""))
+_INLINE_START = re.compile(r"[。）\]】]" + _LABEL_START.replace("第|", ""))
 _LEGAL_STYLE = {"编": "part", "部分": "part", "章": "chapter", "节": "section", "条": "article"}
 _LEGAL_RANK = {"part": 0, "chapter": 1, "section": 2, "article": 3}
 _TITLE_MAX = 40
