@@ -147,10 +147,11 @@ def default_segmenter() -> Segmenter:
     return _default_segmenter("auto")
 
 
-def _is_candidate(token: Token, known: frozenset[str], use_pos: bool) -> bool:
-    if token.text in known:
-        return True
-    return not use_pos or token.pos in KEYWORD_POS
+def _is_candidate(token: Token, agencies: frozenset[str], use_pos: bool) -> bool:
+    """Nouns and policy terms (POS tags when the segmenter gives them); never an agency name."""
+    if use_pos:
+        return token.pos in KEYWORD_POS
+    return token.text not in agencies
 
 
 def _phrases(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
@@ -178,8 +179,10 @@ class _Unit:
     title: str | None = None
 
 
-def _term_counts(unit: _Unit, known: frozenset[str], idf: IDF, use_pos: bool) -> Counter[str]:
-    counts: Counter[str] = Counter(t.text for t in unit.tokens if _is_candidate(t, known, use_pos))
+def _term_counts(
+    unit: _Unit, known: frozenset[str], agencies: frozenset[str], idf: IDF, use_pos: bool
+) -> Counter[str]:
+    counts: Counter[str] = Counter(t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos))
     phrase_counts = Counter(p for p, _, _ in _phrases(unit.tokens))
     for phrase, count in phrase_counts.items():
         # a phrase counts when it recurs, or is a known / corpus-attested term
@@ -199,9 +202,11 @@ def _tfidf(counts: Counter[str], idf: IDF) -> dict[str, float]:
     }
 
 
-def _textrank(unit: _Unit, counts: Counter[str], known: frozenset[str], use_pos: bool, window: int = 5) -> dict[str, float]:
+def _textrank(
+    unit: _Unit, counts: Counter[str], agencies: frozenset[str], use_pos: bool, window: int = 5
+) -> dict[str, float]:
     """Weighted PageRank over co-occurrence of candidate words within ``window`` tokens."""
-    words = [t.text for t in unit.tokens if _is_candidate(t, known, use_pos)]
+    words = [t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos)]
     edges: dict[str, Counter[str]] = defaultdict(Counter)
     for i, word in enumerate(words):
         for other in words[i + 1 : i + window]:
@@ -336,17 +341,18 @@ def keywords(
     table = _resolve_idf(idf, base)
     use_pos = segmenter.pos
     known = segmenter.known_terms
+    agencies = segmenter.agency_names
     rows: list[dict[str, Any]] = []
     for index, doc in enumerate(docs):
         tokens = segmenter.content_tokens(doc)
         for unit in _units(doc, index, tokens, by):
-            counts = _term_counts(unit, known, table, use_pos)
+            counts = _term_counts(unit, known, agencies, table, use_pos)
             if not counts:
                 continue
             if method == "tfidf":
                 scores = _tfidf(counts, table)
             else:
-                scores = _textrank(unit, counts, known, use_pos)
+                scores = _textrank(unit, counts, agencies, use_pos)
             for rank, (term, score) in enumerate(_select(scores, top, mmr), 1):
                 row: dict[str, Any] = {"document": unit.document}
                 if by != "document":
@@ -400,9 +406,9 @@ def distinctive_terms(
 
 def _group_counts(group: Any, segmenter: Segmenter) -> Counter[str]:
     counts: Counter[str] = Counter()
-    known = segmenter.known_terms
+    agencies = segmenter.agency_names
     for doc in _as_documents(group):
-        counts.update(t.text for t in segmenter.content_tokens(doc) if _is_candidate(t, known, segmenter.pos))
+        counts.update(t.text for t in segmenter.content_tokens(doc) if _is_candidate(t, agencies, segmenter.pos))
     return counts
 
 

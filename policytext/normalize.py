@@ -106,15 +106,14 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
         text = _PUA.sub("", _PUA_DOT.sub(r"\1.", text))
     if opts.drop_markdown and "<!--" in text:
         text = _HTML_COMMENT.sub("", text)
+    if opts.drop_markdown and "#" in text:
+        text = "\n".join(_strip_markdown_heading(line) if line[:1] in "# " else line for line in text.split("\n"))
+    if " " in text:
+        text = _SPACES.sub(_space, text)
     text = _punctuation(text)
     if "号" in text:
         text = _DOC_NUMBER.sub(r"〔\1〕\2号", text)
-    lines = [line.strip(" ") for line in text.split("\n")]
-    if opts.drop_markdown and "#" in text:
-        lines = [_strip_markdown_heading(line) if line[:1] == "#" else line for line in lines]
-    lines = [line for line in lines if line]
-    if " " in text:
-        lines = [_SPACES.sub(_space, line) if " " in line else line for line in lines]
+    lines = [line for line in text.split("\n") if line]
     if opts.strip_clutter:
         lines = _drop_clutter(lines)
     if opts.join_broken_headings:
@@ -127,6 +126,7 @@ def _map_width(match: re.Match[str]) -> str:
 
 
 def _strip_markdown_heading(line: str) -> str:
+    line = line.lstrip(" ")
     stripped = line.lstrip("#")
     if len(line) - len(stripped) <= 6 and (not stripped or stripped[0] == " "):
         return stripped.strip(" ")
@@ -140,7 +140,13 @@ def _punctuation(text: str) -> str:
             if not count:
                 break
         text = text.replace("\x00", "（").replace("\x01", "）")
-    text = _HALF_PUNCT.sub(_half_punct, text)
+    if _HALF_PUNCT.search(text):
+        # a converted mark makes its neighbour Chinese context too ("一,," → "一，，"): repeat to the fixed point
+        for _ in range(8):
+            converted = _HALF_PUNCT.sub(_half_punct, text)
+            if converted == text:
+                break
+            text = converted
     if "." in text:
         text = _LINE_END_DOT.sub(_line_end_dot, text)
     return text
@@ -183,8 +189,8 @@ def _space(match: re.Match[str]) -> str:
     text = match.string
     before = text[match.start() - 1] if match.start() else ""
     after = text[match.end()] if match.end() < len(text) else ""
-    if not before or not after:
-        return ""
+    if not before or not after or before == "\n" or after == "\n":
+        return ""  # leading and trailing spaces of a line
     if before.isascii() and after.isascii():
         return " "
     return ""

@@ -376,6 +376,11 @@ class Segmenter:
             self._known = frozenset(w for w, _, _ in self.words if len(w) > 1)
         return self._known
 
+    @property
+    def agency_names(self) -> frozenset[str]:
+        """Words added as agencies (pos ``nt``): lexicon agencies and the documents' unit names."""
+        return frozenset(w for w, _, p in self.words if p == "nt")
+
     def _cache_folder(self) -> Path:
         if self.cache_dir is not None:
             return self.cache_dir
@@ -431,7 +436,7 @@ class Segmenter:
         for start, end, protected in self._pieces(text):
             if protected:
                 word = text[start:end]
-                tokens.append(Token(word, start, end, "nz" if self.pos else None, word in stop))
+                tokens.append(Token(word, start, end, self._quoted_tag(word), word in stop))
                 continue
             piece = text[start:end]
             if self.pos:
@@ -445,6 +450,13 @@ class Segmenter:
                     if not word.isspace():
                         tokens.append(Token(word, s + start, e + start, None, word in stop or _is_punct(word)))
         return tokens
+
+    def _quoted_tag(self, word: str) -> str | None:
+        """A quoted coinage is a term (nz); a quoted ordinary verb (“重塑”) keeps its own tag."""
+        if not self.pos:
+            return None
+        tagged = self.backend.tag(word)
+        return tagged[0][1] if len(tagged) == 1 and tagged[0][1] else "nz"
 
     def lines(self, text: str) -> Iterator[list[str]]:
         """Tokens per input line (for the CLI: one output line per input line)."""
@@ -486,11 +498,13 @@ class Segmenter:
         found = discover_terms(
             texts, min_len=3, max_len=8, min_count=min_count, min_pmi=2.5, min_entropy=0.9, top=top * 3
         )
+        from policytext.discover import is_term_like
+
+        backend = self.backend
         terms = []
         for candidate in found:
             term = candidate.term
-            pieces = self.cut(term)
-            if len(pieces) <= 1 or any(p in self.stopwords or len(p) == 1 and p in "的和与及或" for p in pieces):
+            if not is_term_like(backend.tag(term), self.stopwords):
                 continue
             terms.append(term)
             if len(terms) >= top:

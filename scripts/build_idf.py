@@ -157,14 +157,13 @@ def read_blocks(path: Path) -> dict[str, list[str]]:
     return blocks
 
 
-_TERM_TAGS = frozenset("n nz nt ns nr nw vn an j l i eng".split())
 #: Noun compounds that discovery finds but that are report furniture, not terms.
 _NOT_TERMS = frozenset("同志们 大家知道 人民群众 广大人民群众 广大干部群众 广大人民 全体人民 会议号召 版权失效模板".split())
 
 
 def discovered_terms(root: Path, known: set[str], limit: int) -> list[tuple[str, int]]:
     """Terms found by PMI + entropy in the public policy corpora (laws excluded), filtered."""
-    from policytext.discover import discover_terms
+    from policytext.discover import discover_terms, is_term_like
 
     texts = [text for _, _, text in iter_corpus(root, laws=False, old_reports=False)]
     print(f"discovery over {len(texts)} documents, {sum(map(len, texts)):,} chars", file=sys.stderr)
@@ -179,17 +178,8 @@ def discovered_terms(root: Path, known: set[str], limit: int) -> list[tuple[str,
         term = candidate.term
         if term in known:
             continue
-        tags = probe.backend.tag(term)
-        pieces = [w for w, _ in tags]
-        if len(pieces) < 2:
-            continue  # already one token
-        if any(p in stop for p in pieces) or term in _NOT_TERMS:
-            continue
-        first_ok = tags[0][1] in _TERM_TAGS or tags[0][1] in ("a", "b")
-        if not first_ok or any(t not in _TERM_TAGS for _, t in tags[1:]):
-            continue  # only noun compounds: verb phrases (纳入国家, 请予审议) are not terms
-        if any(len(p) == 1 for p in pieces):
-            continue  # a stray single character means a fragment (业总产值, 州机场, 资本投)
+        if term in _NOT_TERMS or not is_term_like(probe.backend.tag(term), stop):
+            continue  # only noun compounds: verb phrases (纳入国家) and fragments (业总产值) are not terms
         kept.append((term, candidate.documents))
         if len(kept) >= limit:
             break

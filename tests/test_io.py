@@ -293,6 +293,51 @@ def test_docx_named_txt_is_read_as_docx(tmp_path: Path) -> None:
     assert any("docx" in warning for warning in raw.warnings)
 
 
+def _numbered_docx(path: Path) -> Path:
+    """A docx whose 一、/（一） labels come from Word's multilevel list, not from the text."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        f"<w:abstractNum {nsdecls('w')} w:abstractNumId='90'>"
+        "<w:lvl w:ilvl='0'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:suff w:val='nothing'/>"
+        "<w:lvlText w:val='%1、'/></w:lvl>"
+        "<w:lvl w:ilvl='1'><w:start w:val='1'/><w:numFmt w:val='chineseCounting'/><w:suff w:val='nothing'/>"
+        "<w:lvlText w:val='（%2）'/></w:lvl>"
+        "<w:lvl w:ilvl='2'><w:start w:val='1'/><w:numFmt w:val='decimal'/><w:lvlText w:val='%3.'/></w:lvl>"
+        "</w:abstractNum>"
+    ))  # fmt: skip
+    numbering.append(parse_xml(f"<w:num {nsdecls('w')} w:numId='90'><w:abstractNumId w:val='90'/></w:num>"))
+    items = [(0, "总体要求"), (1, "加强统筹协调。（牵头单位：市教育局）"), (1, "完善课程体系。"), (2, "开齐科学课"),
+             (0, "保障措施"), (1, "强化经费保障。（牵头单位：市财政局）")]  # fmt: skip
+    document.add_paragraph("关于推进科学教育的通知")
+    for level, text in items:
+        paragraph = document.add_paragraph(text)
+        paragraph._p.get_or_add_pPr().append(parse_xml(
+            f"<w:numPr {nsdecls('w')}><w:ilvl w:val='{level}'/><w:numId w:val='90'/></w:numPr>"
+        ))  # fmt: skip
+    document.add_paragraph("加强统筹", style="List Number")  # style-based numbering of the template
+    document.save(str(path))
+    return path
+
+
+def test_docx_word_numbering_labels_are_rendered(tmp_path: Path) -> None:
+    raw = load_text(_numbered_docx(tmp_path / "numbered.docx"))
+    assert raw.text.split("\n") == [
+        "关于推进科学教育的通知",
+        "一、总体要求",
+        "（一）加强统筹协调。（牵头单位：市教育局）",
+        "（二）完善课程体系。",
+        "1.开齐科学课",
+        "二、保障措施",
+        "（一）强化经费保障。（牵头单位：市财政局）",
+        "1.加强统筹",
+    ]
+
+
 # -- PDF -------------------------------------------------------------------------------------
 
 
@@ -515,3 +560,16 @@ def test_shared_1954_report_converted_to_simplified(shared: Path) -> None:
     assert "们" in simplified.text and "們" not in simplified.text
     assert "全国人民代表大会" in simplified.text
     assert len(simplified.text) == len(raw.text)
+
+
+@pytest.mark.parametrize(
+    ("number", "fmt", "expected"),
+    [(1, "chineseCounting", "一"), (10, "chineseCounting", "十"), (23, "chineseCounting", "二十三"),
+     (105, "chineseCounting", "一百零五"), (3, "chineseLegalSimplified", "叁"), (2, "ideographTraditional", "乙"),
+     (4, "decimalEnclosedCircle", "④"), (12, "upperRoman", "XII"), (27, "lowerLetter", "aa"),
+     (7, "decimal", "7"), (7, "decimalFullWidth", "７")],
+)  # fmt: skip
+def test_word_number_formats(number: int, fmt: str, expected: str) -> None:
+    from policytext.io.docx_numbering import format_number
+
+    assert format_number(number, fmt) == expected

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_io import NOTICE, make_docx, make_pdf, write
 
 from policytext.errors import (
     ConfigurationError,
@@ -27,6 +26,7 @@ from policytext.errors import (
 )
 from policytext.io import RawText, decode_bytes, iter_records, load_text
 from policytext.io.html import extract_html
+from tests.test_io import NOTICE, make_docx, make_pdf, write
 
 LINES = NOTICE.rstrip("\n").split("\n")
 

@@ -154,7 +154,8 @@ def test_markdown_escapes_html_and_pipes(tmp_path: Path) -> None:
     assert "<script" not in text and "<b>" not in text
     assert "&lt;script&gt;" in text
     assert "A\\|B管道&amp;测试" in text
-    table = [line for line in text.splitlines() if line.startswith("| 一、（")]
+    section = text.split("## 措施一览 Measures")[1].split("\n## ")[0]
+    table = [line for line in section.splitlines() if line.startswith("| 一、（")]
     assert len(table) == 2 and all(line.count(" | ") == table[0].count(" | ") for line in table)
 
 
@@ -166,7 +167,8 @@ def test_markdown_report_has_every_table(tmp_path: Path, plan) -> None:
     text = out.read_text(encoding="utf-8")
     for heading in ("## 文件概况 Document", "## 措施一览 Measures", "## 单位任务量 Agency load", "## 责任矩阵"):
         assert heading in text
-    measure_rows = [line for line in text.splitlines() if re.match(r"\| [一二三四五]、（", line)]
+    section = text.split("## 措施一览 Measures")[1].split("\n## ")[0]
+    measure_rows = [line for line in section.splitlines() if re.match(r"\| [一二三四五]、（", line)]
     assert len(measure_rows) == 20
     assert "## 来源与参数 Provenance" in text
 
@@ -215,7 +217,7 @@ def test_responsibility_matrix_distinguishes_lead_and_support() -> None:
     load = T.agency_load(doc).set_index("agency")
     assert load.loc["市财政局", "lead"] == 1 and load.loc["市财政局", "support"] == 1
     assert load.loc["市财政局", "measures"] == 2
-    assert list(load.index[:2]) == ["市教育局", "市财政局"]  # leaders first
+    assert list(load.index[:2]) == ["市财政局", "市教育局"]  # leaders first, then by measures
 
 
 def test_canonical_agency_names(plan) -> None:

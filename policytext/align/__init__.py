@@ -22,7 +22,15 @@ import numpy as np
 from policytext.align.functions import named_functions
 from policytext.align.result import Alignment, Coverage, Evidence, Match, Relay, UnitRef
 from policytext.align.retrieve import AlignIndex, DocInfo
-from policytext.align.score import DEFAULT_CONFIG, RELATIONS, PairScorer, PairSignals, ScoringConfig
+from policytext.align.score import (
+    DEFAULT_CONFIG,
+    RELATIONS,
+    PairScorer,
+    PairSignals,
+    Scored,
+    ScoringConfig,
+    score_pair,
+)
 from policytext.align.semantic import WordVectors
 from policytext.align.units import AlignUnit, split_units
 from policytext.model import Level, PolicyDocument
@@ -124,9 +132,6 @@ def align(
 
 
 # -- matching ------------------------------------------------------------------------------
-_Scored = tuple[int, float, str, PairSignals]  # (upper unit id, score, relation, PairSignals)
-
-
 def _weights_only(vectors: WordVectors | None) -> WordVectors | None:
     """Term weights still come from the shipped counts when the semantic signal is off."""
     return None if vectors is None else _NoEmbed(vectors)
@@ -166,25 +171,19 @@ def _score_against(
     unit: AlignUnit,
     candidates: list[tuple[int, float]],
     key: str,
-) -> list[_Scored]:
-    scorer.prepare([(("upper", index.units[i].doc, index.units[i].index), index.units[i].text) for i, _ in candidates])
-    scored = []
-    for unit_id, lexical in candidates:
-        upper = index.units[unit_id]
-        signals = scorer.signals(unit, upper, lexical, lower_key=key)
-        score = config.score(signals.as_dict())
-        relation = config.relation(score, signals.longest, signals.coverage)
-        scored.append((unit_id, score, relation or "", signals))
-    scored.sort(key=lambda s: (-s[1], s[0]))
-    if not scored or not scored[0][2]:
-        return []
-    floor = scored[0][1] * config.relative
-    return [s for s in scored if s[2] and s[1] >= floor][: config.max_matches]
+) -> list[Scored]:
+    upper_units = [index.units[i] for i, _ in candidates]
+    scorer.prepare([(("upper", u.doc, u.index), u.text) for u in upper_units])
+    scored = [
+        score_pair(config, unit_id, scorer.signals(unit, upper, lexical, lower_key=key))
+        for (unit_id, lexical), upper in zip(candidates, upper_units)
+    ]
+    return config.select(scored)
 
 
 def _match_units(
     index: AlignIndex, scorer: PairScorer, config: ScoringConfig, units: list[AlignUnit], top_k: int
-) -> list[list[_Scored]]:
+) -> list[list[Scored]]:
     candidates = _candidates(index, [u.text for u in units], top_k)
     return [
         _score_against(index, scorer, config, unit, cands, "lower")
@@ -193,14 +192,14 @@ def _match_units(
 
 
 def _relays(
-    index: AlignIndex, scorer: PairScorer, config: ScoringConfig, matches: list[list[_Scored]], top_k: int
+    index: AlignIndex, scorer: PairScorer, config: ScoringConfig, matches: list[list[Scored]], top_k: int
 ) -> dict[tuple[int, int], tuple[float, str]]:
     """For matched upper units of an intermediate level, their matches one level up or more."""
     ranks = [_LEVEL_RANK.get(d.level) for d in index.docs]
     known = {r for r in ranks if r is not None}
     if len(known) < 2:
         return {}
-    matched = sorted({s[0] for row in matches for s in row})
+    matched = sorted({s.unit_id for row in matches for s in row})
     relays: dict[tuple[int, int], tuple[float, str]] = {}
     for unit_id in matched:
         rank = ranks[index.doc_of(unit_id)]
@@ -210,8 +209,8 @@ def _relays(
         allowed = set(np.flatnonzero(np.isin(index.unit_docs, higher_docs)).tolist())
         unit = index.units[unit_id]
         cands = _candidates(index, [unit.text], top_k, allowed)[0]
-        for up_id, score, relation, _ in _score_against(index, scorer, config, unit, cands, "relay"):
-            relays[(unit_id, up_id)] = (score, relation)
+        for found in _score_against(index, scorer, config, unit, cands, "relay"):
+            relays[(unit_id, found.unit_id)] = (found.score, found.relation or "related")
     return relays
 
 
@@ -240,7 +239,7 @@ def _index_ref(index: AlignIndex, unit_id: int) -> UnitRef:
 def _route(
     index: AlignIndex,
     unit_id: int,
-    row: list[_Scored],
+    row: list[Scored],
     relays: dict[tuple[int, int], tuple[float, str]],
 ) -> str:
     if not relays:
@@ -250,7 +249,8 @@ def _route(
     if relayed_up:
         return f"via_{level.value}"
     # a top-level unit: did it also reach this lower unit through an intermediate unit it matched?
-    for other_id, *_ in row:
+    for other in row:
+        other_id = other.unit_id
         if (other_id, unit_id) in relays:
             return f"via_{index.docs[index.units[other_id].doc].level.value}"
     ranks = [_LEVEL_RANK.get(d.level) for d in index.docs]
@@ -262,12 +262,14 @@ def _build_matches(
     index: AlignIndex,
     lower_units: list[AlignUnit],
     lower_refs: tuple[UnitRef, ...],
-    matches: list[list[_Scored]],
+    matches: list[list[Scored]],
     relays: dict[tuple[int, int], tuple[float, str]],
 ) -> list[Match]:
     built = []
     for unit, ref, row in zip(lower_units, lower_refs, matches):
-        for rank, (unit_id, score, relation, signals) in enumerate(row, start=1):
+        for rank, found in enumerate(row, start=1):
+            unit_id, score, signals = found.unit_id, found.score, found.signals
+            relation = found.relation or "related"
             upper = index.units[unit_id]
             evidence = tuple(
                 Evidence(

@@ -13,8 +13,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 #: Length of the seeds looked up in the upper text.
 SEED = 4
 #: Shortest run reported as a shared passage (shorter runs are shared terms, not shared text).
@@ -103,41 +101,31 @@ def _trimmed(lower: str, upper: str, start: int, at: int, length: int, min_chars
     return Passage(start + head, start + tail, at + head, at + tail, lower[start + head : start + tail])
 
 
-_M = np.uint64(1_000_003)
+def seed_grams(text: str, seed: int = SEED) -> tuple[list[str], frozenset[str]]:
+    """The ``seed``-grams of ``text`` by position, and as a set (precompute once per text)."""
+    grams = [text[i : i + seed] for i in range(len(text) - seed + 1)]
+    return grams, frozenset(grams)
 
 
-def seed_keys(text: str, seed: int = SEED) -> np.ndarray:
-    """A 64-bit key per ``seed``-gram position of ``text`` (used to find shared seeds fast)."""
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
-    if len(codes) < seed:
-        return np.zeros(0, dtype=np.uint64)
-    key = codes[: len(codes) - seed + 1].copy()
-    for offset in range(1, seed):
-        key = key * _M + codes[offset : len(codes) - seed + 1 + offset]
-    return key
-
-
-def shared_passages_keyed(
+def shared_passages_grams(
     lower: str,
     upper: str,
-    lower_keys: np.ndarray,
-    upper_keys: np.ndarray,
+    lower_grams: tuple[list[str], frozenset[str]],
+    upper_grams: tuple[list[str], frozenset[str]],
     *,
     min_chars: int = MIN_CHARS,
     seed: int = SEED,
 ) -> list[Passage]:
-    """:func:`shared_passages` with precomputed :func:`seed_keys`: seeds both texts share are
-    found with one vectorised set test, so pairs with nothing in common cost almost nothing."""
-    if not len(lower_keys) or not len(upper_keys):
+    """:func:`shared_passages` with precomputed :func:`seed_grams`: one set intersection tells
+    which seeds both texts share, so pairs with nothing in common cost almost nothing."""
+    common = lower_grams[1] & upper_grams[1]
+    if not common:
         return []
-    in_upper = np.isin(lower_keys, upper_keys)
-    if not in_upper.any():
-        return []
-    upper_hits = np.flatnonzero(np.isin(upper_keys, lower_keys[in_upper]))
     index: dict[str, list[int]] = {}
-    for at in upper_hits.tolist():
-        index.setdefault(upper[at : at + seed], []).append(at)
-    starts = np.flatnonzero(in_upper).tolist()
+    for at, gram in enumerate(upper_grams[0]):
+        if gram in common:
+            index.setdefault(gram, []).append(at)
+    starts = [i for i, gram in enumerate(lower_grams[0]) if gram in common]
     return shared_passages(lower, upper, min_chars=min_chars, upper_index=index, seed=seed, starts=starts)
 
 

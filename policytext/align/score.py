@@ -33,7 +33,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from scipy import sparse
-from policytext.align.evidence import Passage, covered_chars, seed_keys, shared_passages_keyed
+from policytext.align.evidence import Passage, covered_chars, seed_grams, shared_passages_grams
 from policytext.align.semantic import WordVectors
 from policytext.align.tokens import content_words
 from policytext.align.units import AlignUnit
@@ -63,6 +63,7 @@ class ScoringConfig:
     bias: float = -6.0
     related: float = 0.35
     adapted: float = 0.55
+    #: a copied link shares a run of at least this many characters (the labelling rule: 15)
     copied_longest: int = 15
     copied_coverage: float = 0.35
     #: a match below this share of the lower unit's best score is not kept (keeps weak tails out)
@@ -80,16 +81,46 @@ class ScoringConfig:
         return 1.0 / (1.0 + math.exp(-z))
 
     def relation(self, score: float, longest: int, coverage: float) -> str | None:
+        """``copied``/``adapted`` need an adapted-level score (a long shared subject list alone
+        is boilerplate, not a copied task); ``copied`` adds the long shared run."""
         if score < self.related:
             return None
-        if longest >= self.copied_longest or coverage >= self.copied_coverage:
-            return "copied"
         if score >= self.adapted:
+            if longest >= self.copied_longest or coverage >= self.copied_coverage:
+                return "copied"
             return "adapted"
         return "related"
 
+    def select(self, scored: list[Scored]) -> list[Scored]:  # noqa: F821 - defined below
+        """The matches kept for one lower unit from all its scored candidates, best first.
+
+        Sorted by score (ties by upper unit id, so results are deterministic); kept when they
+        have a relation, reach ``relative`` × the best score, up to ``max_matches``.
+        """
+        ranked = sorted(scored, key=lambda s: (-s.score, s.unit_id))
+        if not ranked or ranked[0].relation is None:
+            return []
+        floor = ranked[0].score * self.relative
+        kept = [s for s in ranked if s.relation is not None and s.score >= floor]
+        return kept[: self.max_matches]
+
 
 DEFAULT_CONFIG = ScoringConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One candidate of a lower unit: upper unit id, score, relation (``None``: no match), signals."""
+
+    unit_id: int
+    score: float
+    relation: str | None
+    signals: PairSignals
+
+
+def score_pair(config: ScoringConfig, unit_id: int, signals: PairSignals) -> Scored:
+    score = config.score(signals.as_dict())
+    return Scored(unit_id, score, config.relation(score, signals.longest, signals.coverage), signals)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,11 +185,11 @@ class _Rows:
 
 class _Profile:
     """What the scorer precomputes once per unit text: words and weights, text and sentence
-    vectors, seeds for the passage search."""
+    vectors, seed n-grams for the passage search."""
 
     __slots__ = (
+        "grams",
         "norm",
-        "seeds",
         "sentence_columns",
         "sentence_dense",
         "sentence_tfidf",
@@ -171,26 +202,20 @@ class _Profile:
     def __init__(
         self,
         text: str,
-        vectors: WordVectors | None,
-        sentences: list[str],
+        weights: dict[str, float],
+        vector: np.ndarray | None,
+        sentence_vectors: np.ndarray | None,
         sentence_tfidf: _Rows | None,
     ) -> None:
         self.text = text
-        sentence_words = [content_words(s) for s in sentences]
-        words = [w for ws in sentence_words for w in ws]
-        if vectors is not None:
-            self.weights = {w: vectors.weight(w) for w in set(words)}
-            self.vector: np.ndarray | None = vectors.embed_words(words)
-            self.sentence_vectors: np.ndarray | None = np.vstack([vectors.embed_words(ws) for ws in sentence_words])
-        else:
-            self.weights = {w: 1.0 for w in set(words)}
-            self.vector = None
-            self.sentence_vectors = None
-        self.norm = math.sqrt(sum(v * v for v in self.weights.values())) or 1.0
+        self.weights = weights
+        self.vector = vector
+        self.sentence_vectors = sentence_vectors
+        self.norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
         self.sentence_tfidf = sentence_tfidf
         self.sentence_columns: np.ndarray | None = None
         self.sentence_dense: np.ndarray | None = None
-        self.seeds = seed_keys(text)
+        self.grams = seed_grams(text)
 
     def sentence_similarity(self, other: _Profile) -> float:
         """Best cosine between a sentence of this text and one of ``other`` (TF-IDF n-grams).
@@ -240,11 +265,26 @@ class PairScorer:
         matrix = None
         if self.vectorize is not None:
             matrix = self.vectorize([s for group in sentences for s in group])
-        row = 0
-        for (key, text), group in zip(todo, sentences):
+        sentence_words = [[content_words(s) for s in group] for group in sentences]
+        embedded = None
+        if self.vectors is not None:
+            bags = [bag for words in sentence_words for bag in ([w for ws in words for w in ws], *words)]
+            embedded = self.vectors.embed_batch(bags)
+        row = vector_row = 0
+        for (key, text), group, words in zip(todo, sentences, sentence_words):
             block = _Rows.of(matrix, row, row + len(group)) if matrix is not None else None
             row += len(group)
-            self._profiles[key] = _Profile(text, self.vectors, group, block)
+            vector = sentence_vectors = None
+            if embedded is not None:
+                vector = embedded[vector_row]
+                sentence_vectors = embedded[vector_row + 1 : vector_row + 1 + len(group)]
+                vector_row += 1 + len(group)
+            bag = {w for ws in words for w in ws}
+            if self.vectors is not None:
+                weights = {w: self.vectors.weight(w) for w in bag}
+            else:
+                weights = dict.fromkeys(bag, 1.0)
+            self._profiles[key] = _Profile(text, weights, vector, sentence_vectors, block)
 
     def signals(
         self, lower: AlignUnit, upper: AlignUnit, lexical: float, *, lower_key: str = "lower"
@@ -255,7 +295,7 @@ class PairScorer:
         up = self.profile(("upper", upper.doc, upper.index), upper.text)
         shared = sorted(set(low.weights) & set(up.weights), key=lambda w: (-low.weights[w], w))
         terms = sum(low.weights[w] ** 2 for w in shared) / (low.norm * up.norm)
-        passages = shared_passages_keyed(lower.text, upper.text, low.seeds, up.seeds)
+        passages = shared_passages_grams(lower.text, upper.text, low.grams, up.grams)
         covered = covered_chars(passages)
         alignment = covered / math.sqrt(max(1, len(lower.text)) * max(1, len(upper.text)))
         semantic = semantic_max = sentence = 0.0

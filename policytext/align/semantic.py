@@ -62,11 +62,34 @@ class WordVectors:
         norm = float(np.linalg.norm(vector))
         return vector / norm if norm else vector
 
+    def embed_batch(self, word_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """Unit-length SIF vectors of many bags of words at once (one sparse product)."""
+        from scipy import sparse
+
+        rows: list[int] = []
+        cols: list[int] = []
+        for row, words in enumerate(word_lists):
+            ids = [self.index[w] for w in words if w in self.index]
+            rows.extend([row] * len(ids))
+            cols.extend(ids)
+        if not word_lists:
+            return np.zeros((0, self.dims), dtype=np.float32)
+        col_array = np.asarray(cols, dtype=np.int64)
+        weights = sparse.csr_matrix(
+            (self.sif[col_array], (np.asarray(rows, dtype=np.int64), col_array)),
+            shape=(len(word_lists), len(self.vectors)),
+        )
+        vectors = np.asarray(weights @ self.vectors, dtype=np.float32)
+        vectors -= np.outer(vectors @ self.common, self.common)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        return vectors / norms
+
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         """Unit-length SIF vectors of texts (rows)."""
         if not texts:
             return np.zeros((0, self.dims), dtype=np.float32)
-        return np.vstack([self.embed_words(content_words(t)) for t in texts])
+        return self.embed_batch([content_words(t) for t in texts])
 
     def neighbours(self, word: str, k: int = 10) -> list[tuple[str, float]]:
         """The ``k`` nearest words by cosine (for inspection and query expansion)."""

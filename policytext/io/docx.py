@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from policytext.errors import CorruptFileError, EmptyDocumentError, UnsupportedFormatError
+from policytext.io.docx_numbering import ListNumbering
 
 #: Refuse archives that inflate to more than this (sum of the members' uncompressed sizes).
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
@@ -42,7 +43,7 @@ def extract_docx(data: bytes, path: Any = None) -> tuple[str, dict[str, Any], tu
     body = document.element.body
     for fallback in list(body.iter(_MC_FALLBACK)):  # alternate renderings would double the text
         fallback.getparent().remove(fallback)
-    lines = [line for line in _block_lines(body) if line.strip()]
+    lines = [line for line in _block_lines(body, _numbering(document)) if line.strip()]
     if not lines:
         raise EmptyDocumentError("docx holds no text in its body (only images or empty paragraphs?)", path)
     return "\n".join(lines), _core_metadata(document), ()
@@ -128,18 +129,35 @@ def _parse(data: bytes, path: Any) -> Any:
         raise CorruptFileError(f"damaged docx ({type(error).__name__}: {error})", path) from None
 
 
-def _block_lines(container: Any) -> Iterator[str]:
+def _numbering(document: Any) -> ListNumbering:
+    """Word's list definitions, to render auto-numbered labels (一、 （一）) that are not in the text."""
+    numbering = styles = None
+    try:
+        numbering = document.part.numbering_part.element
+    except Exception:  # no or unreadable numbering part: labels stay as typed
+        numbering = None
+    try:
+        styles = document.styles.element
+    except Exception:
+        styles = None
+    return ListNumbering(numbering, styles)
+
+
+def _block_lines(container: Any, numbering: ListNumbering) -> Iterator[str]:
     """Lines of the paragraphs and tables directly in ``container`` (body, cell, content control)."""
     for child in container.iterchildren():
         tag = child.tag
         if tag == _P:
-            yield _paragraph_text(child)
+            text = _paragraph_text(child)
+            if text.strip():
+                text = numbering.label(child) + text
+            yield text
         elif tag == _TBL:
-            yield from _table_lines(child)
+            yield from _table_lines(child, numbering)
         elif tag == _SDT:
             content = child.find(_SDT_CONTENT)
             if content is not None:
-                yield from _block_lines(content)
+                yield from _block_lines(content, numbering)
 
 
 def _paragraph_text(paragraph: Any) -> str:
@@ -157,12 +175,12 @@ def _paragraph_text(paragraph: Any) -> str:
     return "".join(parts)
 
 
-def _table_lines(table: Any) -> Iterator[str]:
+def _table_lines(table: Any, numbering: ListNumbering) -> Iterator[str]:
     """One line per row, cells separated by a tab; paragraphs inside a cell joined by a space."""
     for row in table.iterchildren(_TR):
         cells = []
         for cell in row.iterchildren(_TC):
-            inner = [" ".join(line.split("\n")).strip() for line in _block_lines(cell)]
+            inner = [" ".join(line.split("\n")).strip() for line in _block_lines(cell, numbering)]
             cells.append(" ".join(part for part in inner if part))
         if any(cells):
             yield "\t".join(cells)

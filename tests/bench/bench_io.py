@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from policytext._util import shared_corpora_dir  # noqa: E402
-from policytext.io import decode_bytes, iter_records, load_text  # noqa: E402
+from policytext._util import shared_corpora_dir
+from policytext.io import decode_bytes, iter_records, load_text
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "io"
 

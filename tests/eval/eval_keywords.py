@@ -93,8 +93,9 @@ def jieba_method(kind: str) -> Callable[[object], list[str]]:
     logging.getLogger("jieba").setLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()
     analyser = jieba.analyse.TFIDF() if kind == "tfidf" else jieba.analyse.TextRank()
-    analyser.tokenizer = tokenizer
-    analyser.postokenizer = posseg.POSTokenizer(tokenizer)
+    pos_tokenizer = posseg.POSTokenizer(tokenizer)
+    analyser.postokenizer = pos_tokenizer
+    analyser.tokenizer = tokenizer if kind == "tfidf" else pos_tokenizer
 
     def run(doc: object) -> list[str]:
         return list(analyser.extract_tags(doc.text, topK=K))  # type: ignore[attr-defined]
