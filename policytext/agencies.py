@@ -243,6 +243,8 @@ def _build_lexicon(rows: Iterable[_Row]) -> _Lexicon:
 # --------------------------------------------------------------------------------------
 _SPACE = re.compile(r"\s+")
 _EDGE_PUNCT = "　 ,，、;；:：.。!！?？'\"“”‘’《》<>〈〉【】[]{}()（）-—_·•*"
+#: 水行政等主管部门 → 水行政主管部门 (the 等 lists further bodies the mention leaves out)
+_INNER_ETC = re.compile(r"等(?=(?:行政主管|主管|行政|管理)?部门$)")
 _ANNOTATION = re.compile(r"(.*[^(（\s].*?)[(（][^()（）]+[)）]\s*")
 _ROLE_LABEL = re.compile(r"^(?:(?:牵头|责任|配合|参与|协办|主办|实施|承办)(?:单位|部门)|责任人)[:：]")
 _TRAILING_ETC = re.compile(
@@ -265,6 +267,8 @@ _BODY_SUFFIXES: dict[str, str] = {
     "总署": "总署",
     "署": "署",
     "管理局": "管理局",
+    "管理处": "管理处",
+    "管理所": "管理所",
     "服务局": "服务局",
     "事务局": "事务局",
     "发展局": "发展局",
@@ -337,7 +341,8 @@ _UNKNOWN_PLACE = re.compile(
 )
 #: 县级以上人民政府 / 省级人民政府 before a functional mention (…教育行政部门).
 _GOVERNMENT_PREFIX = re.compile(
-    r"(?:(县级以上|设区的市级以上|市级以上|省级|市级|县级|乡级)(?:地方)?(?:各级)?|(?:地方)?各级)人民政府"
+    r"(?:(县级以上|设区的市级以上|市级以上|省级|市级|县级|乡级)(?:地方)?(?:各级)?(?:人民政府)?"
+    r"|(?:地方)?各级人民政府|(?:本级|同级)(?:人民政府)?|(?:人民)?政府)"
 )
 _GOVERNMENT_PREFIX_LEVELS = {
     "省级": Level.PROVINCIAL,
@@ -384,7 +389,7 @@ def _clean(name: str) -> str:
     text = text.strip(_EDGE_PUNCT)
     text = _ROLE_LABEL.sub("", text).strip(_EDGE_PUNCT)
     stripped = _TRAILING_ETC.sub("", text)
-    return stripped if stripped else text
+    return _INNER_ETC.sub("", stripped) if stripped else text
 
 
 def _expand(text: str) -> str:
@@ -544,7 +549,7 @@ class AgencyResolver:
         for national in _NATIONAL_PREFIXES:
             if text.startswith(national):
                 found.append(_Prefix(national, Level.NATIONAL, 3, national=True))
-        government = _GOVERNMENT_PREFIX.match(text)
+        government = _GOVERNMENT_PREFIX.match(text) if text.endswith("部门") else None
         if government is not None:
             level = _GOVERNMENT_PREFIX_LEVELS.get(government.group(1) or "")
             found.append(_Prefix(government.group(), level, 3, national=False))

@@ -26,7 +26,7 @@ _BAD_END = _BAD_EDGE | frozenset("上下中内外要")
 _BOUNDARY = "\x00"
 
 #: POS tags (jieba's set) that a piece of a multi-word term may carry: nouns and noun-verbs.
-TERM_TAGS = frozenset("n nz nt ns nr nw vn an j l i eng".split())
+TERM_TAGS = frozenset("n nz nt nw vn an j l i eng".split())
 #: Tags that may only start a term (adjectives and distinguishing words: 新型, 绿色).
 TERM_START_TAGS = TERM_TAGS | frozenset("a b".split())
 
@@ -35,7 +35,8 @@ def is_term_like(tagged: list[tuple[str, str]], stopwords: frozenset[str] = froz
     """Whether a candidate, as the segmenter cuts and tags it, looks like a noun compound.
 
     Rejects verb phrases (给予最高, 积极探索, 迈出坚实步伐), fragments with a stray single
-    character (业总产值, 到企业) and anything containing a stopword.
+    character (业总产值, 到企业), place + topic strings (济南市人工智能) and anything containing a
+    stopword.
     """
     if len(tagged) < 2:
         return False

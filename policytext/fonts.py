@@ -119,8 +119,13 @@ def subset_font_base64(text: str) -> str | None:
     Chinese correctly on a machine without any CJK font and still needs no network.  Returns
     ``None`` when the bundled font or fontTools is unavailable; the CSS stack then applies.
     """
-    path = bundled_font_path()
-    if path is None:
+    return _subset(str(bundled_font_path() or ""), "".join(sorted(set(text))))
+
+
+@functools.lru_cache(maxsize=8)
+def _subset(path: str, characters: str) -> str | None:
+    """Cached by character set: a notebook or test session writing several reports subsets once."""
+    if not path:
         return None
     try:
         from fontTools import subset
@@ -132,9 +137,9 @@ def subset_font_base64(text: str) -> str | None:
     options.notdef_outline = True
     options.name_IDs = ["*"]
     options.name_languages = ["*"]
-    font = TTFont(str(path), lazy=True)
+    font = TTFont(path, lazy=True)
     subsetter = subset.Subsetter(options)
-    subsetter.populate(text="".join(sorted(set(text))))
+    subsetter.populate(text=characters)
     subsetter.subset(font)
     buffer = io.BytesIO()
     font.save(buffer)

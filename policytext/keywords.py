@@ -42,9 +42,15 @@ BY = ("document", "measure", "section")
 
 #: Parts of speech that can be a topical keyword: nouns, noun-verbs, abbreviations, set phrases
 #: and foreign words.  Agencies (nt), places (ns) and people (nr) are actors, not topics.
-KEYWORD_POS = frozenset("n nz vn an j l eng nw".split())
+KEYWORD_POS = frozenset("n nz vn an j eng nw".split())
 #: Parts of speech that may form a noun-noun phrase (集成电路 + 产业).
-PHRASE_POS = frozenset("n nz vn an j l eng nw ns".split())
+PHRASE_POS = KEYWORD_POS
+#: A phrase cannot start with a mere scope (国家/全省 + 职业教育 is 职业教育).
+SCOPE_WORDS = frozenset("国家 全国 地方 各级 省级 市级 县级 区级 本省 本市 全省 全市 全县 全区 我省 我市 中央".split())
+#: Heads that make a term an actor, not a topic (项目管理部门, 教育行政主管部门).
+ACTOR_HEADS = ("部门", "单位", "机关", "政府", "委员会", "办公室", "办公厅")
+#: Adverbs that open a verb phrase, not a term (积极探索, 切实增强).
+VERB_OPENERS = ("积极", "切实", "大力", "着力", "全面", "深入", "加快", "不断", "进一步", "扎实", "稳步", "持续", "努力", "坚决", "充分", "全力")
 MAX_PHRASE_CHARS = 8
 #: In a unit with at least this many candidate tokens, a keyword must occur twice.
 MIN_COUNT_TOKENS = 300
@@ -148,22 +154,27 @@ def default_segmenter() -> Segmenter:
 
 
 def _is_candidate(token: Token, agencies: frozenset[str], use_pos: bool) -> bool:
-    """Nouns and policy terms (POS tags when the segmenter gives them); never an agency name."""
-    if use_pos:
-        return token.pos in KEYWORD_POS
-    return token.text not in agencies
+    """Nouns and policy terms (POS tags when the segmenter gives them); never an agency or actor."""
+    text = token.text
+    if use_pos and token.pos not in KEYWORD_POS:
+        return False
+    return text not in agencies and _topical(text)
+
+
+def _topical(term: str) -> bool:
+    return not (term.endswith(ACTOR_HEADS) or (len(term) > 3 and term.startswith(VERB_OPENERS)))
 
 
 def _phrases(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
     """Adjacent noun-noun pairs (no gap between them): (phrase, start, end)."""
     found = []
     for left, right in zip(tokens, tokens[1:]):
-        if left.end != right.start:
+        if left.end != right.start or left.text in SCOPE_WORDS:
             continue
         if left.pos is not None and (left.pos not in PHRASE_POS or right.pos not in PHRASE_POS):
             continue
         phrase = left.text + right.text
-        if len(phrase) <= MAX_PHRASE_CHARS:
+        if len(phrase) <= MAX_PHRASE_CHARS and _topical(phrase):
             found.append((phrase, left.start, right.end))
     return found
 
@@ -180,9 +191,12 @@ class _Unit:
 
 
 def _term_counts(
-    unit: _Unit, known: frozenset[str], agencies: frozenset[str], idf: IDF, use_pos: bool
+    unit: _Unit, segmenter: Segmenter, idf: IDF, use_pos: bool
 ) -> Counter[str]:
+    known, agencies = segmenter.known_terms, segmenter.agency_names
     counts: Counter[str] = Counter(t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos))
+    for word in [w for w in counts if len(w) == 2 and not segmenter.in_dictionary(w)]:
+        del counts[word]  # two characters the HMM glued together (均居): rarely a term
     phrase_counts = Counter(p for p, _, _ in _phrases(unit.tokens))
     for phrase, count in phrase_counts.items():
         # a phrase counts when it recurs, or is a known / corpus-attested term
@@ -340,13 +354,12 @@ def keywords(
     segmenter = base.adapted(docs) if adapt else base
     table = _resolve_idf(idf, base)
     use_pos = segmenter.pos
-    known = segmenter.known_terms
     agencies = segmenter.agency_names
     rows: list[dict[str, Any]] = []
     for index, doc in enumerate(docs):
         tokens = segmenter.content_tokens(doc)
         for unit in _units(doc, index, tokens, by):
-            counts = _term_counts(unit, known, agencies, table, use_pos)
+            counts = _term_counts(unit, segmenter, table, use_pos)
             if not counts:
                 continue
             if method == "tfidf":

@@ -76,7 +76,7 @@ class Level(str, Enum):
         return self.value
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Unit:
     """A responsible unit named in a responsibility clause.
 
@@ -104,7 +104,7 @@ class Unit:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Deadline:
     """A time limit such as 2025年底前, 完成时限：2025年6月 or 长期坚持.
 
@@ -121,7 +121,7 @@ class Deadline:
         return {"text": self.text, "span": self.span.to_list(), "date": self.date, "kind": self.kind}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Target:
     """A quantitative target such as 不低于10年, 4/5, 200项以上 or 8%左右.
 
@@ -145,7 +145,7 @@ class Target:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Citation:
     """A document cited by title (《…》), with its 文号 when the text gives one."""
 
@@ -157,7 +157,7 @@ class Citation:
         return {"title": self.title, "doc_number": self.doc_number, "span": self.span.to_list()}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class OutlineNode:
     """A numbered item of the outline (一、 / （一） / 1. / （1） / ① / 第X章 / 第X条).
 
@@ -193,7 +193,7 @@ class OutlineNode:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Measure:
     """One policy measure: a numbered item that carries (or is covered by) a responsibility clause.
 

@@ -71,7 +71,19 @@ _CLUTTER_WORDS = (
     "返回顶部|【|】|\\[|\\]|：|:|\\||/|浏览次数|保存|纠错|扫一扫|在手机打开|视力保护色"
 )
 _CLUTTER_LINE = re.compile(rf"^(?:\s*(?:{_CLUTTER_WORDS})\s*){{2,}}$")
-_CLUTTER_HINT = re.compile(r"打印|字号|收藏|分享|关闭")
+_CLUTTER_HINT = re.compile(r"打印|字号|收藏|分享|关闭|字体")
+# At the top of a scraped page, a toolbar may come one word per line, and a breadcrumb line.
+_TOP_CLUTTER_LINE = re.compile(
+    rf"^(?:(?:{_CLUTTER_WORDS}|字体|加大|减小|还原|【字号：?|】)|(?:当前位置|您当前的位置|您的位置|首页\s*[>＞»]).*"
+    r"|.*(?:扫一扫在手机打开当前页|浏览次数[：:]?\s*\d*).*)$"
+)
+_TOP_LINES = 20
+# Residue of HTML markup in scraped text: line-breaking tags and the common entities.
+_HTML_HINT = re.compile(r"<(?:br|p|div|/p|/div|html|body|span|/span|td|tr)\b", re.I)
+_HTML_BREAK = re.compile(r"<(?:br|p|/p|div|/div|tr|/tr|li|/li|h[1-6]|/h[1-6])\b[^<>]{0,200}>", re.I)
+_HTML_INLINE = re.compile(r"</?(?:html|head|body|span|font|strong|b|i|em|td|th|table|tbody|thead|title|meta|u)\b[^<>]{0,200}>", re.I)
+_ENTITIES = {"&nbsp;": " ", "&gt;": ">", "&lt;": "<", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&ensp;": " ", "&emsp;": " "}
+_ENTITY = re.compile("|".join(_ENTITIES))
 # Footers after which nothing belongs to the document.
 _FOOTER = re.compile(
     r"(?:相关(?:链接|解读|报道|文件|阅读|新闻|政策|附件)|扫一扫在手机打开当前页|"
@@ -101,6 +113,8 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
     '（一）加强学科建设：支持10所学校。'
     """
     opts = options or NormalizeOptions()
+    if "<" in text and _HTML_HINT.search(text):
+        text = _strip_html_residue(text)
     text = _WIDTH_CHARS.sub(_map_width, text)
     if _PUA.search(text):
         text = _PUA.sub("", _PUA_DOT.sub(r"\1.", text))
@@ -117,8 +131,19 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
     if opts.strip_clutter:
         lines = _drop_clutter(lines)
     if opts.join_broken_headings:
-        lines = _join_broken_headings(lines)
+        lines = _join_broken_title(_join_broken_headings(lines))
     return "\n".join(lines)
+
+
+def _strip_html_residue(text: str) -> str:
+    """Scraped text that kept some markup: line-breaking tags become line breaks, layout tags go.
+
+    Only formatting tags are touched; anything else (a ``<script>`` quoted in a document) stays
+    text, so that reports show it as text.
+    """
+    text = _HTML_BREAK.sub("\n", text)
+    text = _HTML_INLINE.sub("", text)
+    return _ENTITY.sub(lambda m: _ENTITIES[m.group()], text)
 
 
 def _map_width(match: re.Match[str]) -> str:
@@ -198,6 +223,8 @@ def _space(match: re.Match[str]) -> str:
 
 def _drop_clutter(lines: list[str]) -> list[str]:
     kept = [line for line in lines if len(line) > 80 or not _CLUTTER_HINT.search(line) or not _CLUTTER_LINE.match(line)]
+    top = [line for line in kept[:_TOP_LINES] if len(line) > 60 or not _TOP_CLUTTER_LINE.match(line)]
+    kept = top + kept[_TOP_LINES:]
     # A footer only ends the document in its last part: 相关 at the start of a body line early
     # in the text is ordinary prose.
     start = max(0, len(kept) - max(8, len(kept) // 5))
@@ -205,6 +232,32 @@ def _drop_clutter(lines: list[str]) -> list[str]:
         if kept[index][:1] in _FOOTER_FIRST and _FOOTER.match(kept[index]):
             return kept[:index]
     return kept
+
+
+_TITLE_SUFFIX = re.compile(
+    r"(?:通知|意见|方案|规划|办法|条例|规定|细则|计划|措施|决定|纲要|报告|批复|通告|公告|要点|清单|指南)(?:（[^（）]{1,16}）)?》?(?:的通知)?$"
+)
+_DATE_LIKE = re.compile(r"^\d|[\d〇○零一二三四五六七八九]年[\d一二三四五六七八九十]{1,3}月")
+_NO_PUNCT = re.compile(r"^[^。，、；：！？,.;:!?\s]+$")
+
+
+def _join_broken_title(lines: list[str]) -> list[str]:
+    """Join a document title cut over two lines near the top ("…关于印发《X" + "Y方案》的通知")."""
+    for index in range(min(len(lines) - 1, 10)):
+        first, second = lines[index], lines[index + 1]
+        if (
+            6 <= len(first) <= 60
+            and len(second) <= 40
+            and _NO_PUNCT.match(first)
+            and not _TITLE_SUFFIX.search(first)
+            and _TITLE_SUFFIX.search(second)
+            and "。" not in second
+            and not _LABEL_LINE.match(first)
+            and not _LABEL_LINE.match(second)
+            and not _DATE_LIKE.search(first)
+        ):
+            return [*lines[:index], first + second, *lines[index + 2 :]]
+    return lines
 
 
 def _join_broken_headings(lines: list[str]) -> list[str]:

@@ -45,7 +45,7 @@ DISCOVERED_FREQ = 3_000
 _QUOTED = re.compile(r"(?<=[“「])[^“”「」\s，。；：、！？,.;:!?（）()《》]{2,8}(?=[”」])")
 _TITLE = re.compile(r"《([^《》\n]{2,40})》")
 _NUMERIC = re.compile(r"^[\d０-９.．%％‰~～\-—+/×:：]+$|^\d+(年|月|日|号|项|个|家|亿|万|元|倍|次|人|名|所|条)+$")
-_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万亿零〇两几]+$")
+_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万亿零〇两几]+([个项条家人元户次名所座亩吨倍]|万人|亿元|万元)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +149,7 @@ class _Backend(Protocol):
     def cut(self, text: str) -> list[str]: ...
     def tokenize(self, text: str) -> list[tuple[str, int, int]]: ...
     def tag(self, text: str) -> list[tuple[str, str]]: ...
+    def has_word(self, word: str) -> bool: ...
 
 
 _JIEBA_LOCK = threading.Lock()
@@ -183,6 +184,9 @@ class _JiebaBackend:
     def add_word(self, word: str, freq: int, pos: str | None) -> None:
         self._tokenizer.add_word(word, freq, pos)
 
+    def has_word(self, word: str) -> bool:
+        return bool(self._tokenizer.FREQ.get(word))
+
     def cut(self, text: str) -> list[str]:
         return self._tokenizer.lcut(text)
 
@@ -210,6 +214,9 @@ class _RjiebaBackend:
 
     def add_word(self, word: str, freq: int, pos: str | None) -> None:
         self._jieba.add_word(word, freq, pos)
+
+    def has_word(self, word: str) -> bool:
+        return bool(self._jieba.has_word(word))
 
     def cut(self, text: str) -> list[str]:
         return self._jieba.cut(text)
@@ -310,6 +317,8 @@ class Segmenter:
         self._backend: _Backend | None = None
         self._lock = threading.Lock()
         self._known: frozenset[str] | None = None
+        self._agencies: frozenset[str] | None = None
+        self._tags: dict[str, str] | None = None
 
     # -- configuration -------------------------------------------------------------
     @staticmethod
@@ -379,7 +388,21 @@ class Segmenter:
     @property
     def agency_names(self) -> frozenset[str]:
         """Words added as agencies (pos ``nt``): lexicon agencies and the documents' unit names."""
-        return frozenset(w for w, _, p in self.words if p == "nt")
+        if self._agencies is None:
+            self._agencies = frozenset(w for w, _, p in self.words if p == "nt")
+        return self._agencies
+
+    @property
+    def word_tags(self) -> dict[str, str]:
+        """POS of the words we add; they override the backend's tag (rjieba keeps the old tag of a
+        word already in its dictionary, jieba takes the new one: this makes both agree)."""
+        if self._tags is None:
+            self._tags = {w: p or "nz" for w, _, p in self.words}
+        return self._tags
+
+    def in_dictionary(self, word: str) -> bool:
+        """Whether ``word`` is a dictionary word (else the HMM made it up from single characters)."""
+        return word in self.word_tags or self.backend.has_word(word)
 
     def _cache_folder(self) -> Path:
         if self.cache_dir is not None:
@@ -441,8 +464,10 @@ class Segmenter:
             piece = text[start:end]
             if self.pos:
                 offset = start
+                overrides = self.word_tags
                 for word, tag in backend.tag(piece):
                     if not word.isspace():
+                        tag = overrides.get(word, tag)
                         tokens.append(Token(word, offset, offset + len(word), tag, word in stop or _is_punct(word)))
                     offset += len(word)
             else:
@@ -455,6 +480,8 @@ class Segmenter:
         """A quoted coinage is a term (nz); a quoted ordinary verb (“重塑”) keeps its own tag."""
         if not self.pos:
             return None
+        if word in self.word_tags:
+            return self.word_tags[word]
         tagged = self.backend.tag(word)
         return tagged[0][1] if len(tagged) == 1 and tagged[0][1] else "nz"
 

@@ -283,6 +283,9 @@ def test_table_functions_are_in_the_vocabulary() -> None:
     used = {row.function for row in rows if row.function}
     assert used <= set(FUNCTIONS)
     assert len(FUNCTIONS) == len(set(FUNCTIONS))
+    keys = [(row.kind, row.alias, row.level == "national") for row in rows]
+    duplicates = sorted({key for key in keys if keys.count(key) > 1})
+    assert not duplicates, duplicates  # a later row would silently override an earlier one
 
 
 def test_extra_table_adds_and_overrides(tmp_path: Path) -> None:

@@ -218,6 +218,26 @@ def test_html_container_found_by_chinese_text_density(tmp_path: Path) -> None:
     assert raw.metadata["html_container"] == "div.x9"
 
 
+def test_html_table_layout_page() -> None:
+    """Old sites lay pages out with tables: the content cell keeps its lines, the td.bt title comes back."""
+    raw = load_text(FIXTURES / "table_layout.html")
+    assert raw.text.split("\n") == LINES
+    assert raw.metadata["html_container"] == "td#zw"
+
+
+def test_html_layout_cell_without_names_keeps_paragraphs(tmp_path: Path) -> None:
+    cells = "".join(f"<p>{line}</p>" for line in LINES[1:])
+    page = (
+        f"<html><head><title>{LINES[0]}</title></head><body><table><tr><td>菜单</td><td>"
+        f"<h2>{LINES[0]}</h2>{cells}<table><tr><td>序号</td><td>任务</td></tr><tr><td>1</td><td>讲座</td></tr></table>"
+        "</td></tr></table></body></html>"
+    )
+    raw = load_text(write(tmp_path / "layout.html", page.encode()))
+    lines = raw.text.split("\n")
+    assert lines[: len(LINES)] == LINES
+    assert lines[len(LINES) :] == ["序号\t任务", "1\t讲座"]
+
+
 def test_html_declared_gbk_charset(tmp_path: Path) -> None:
     page = f"<html><head><meta http-equiv='Content-Type' content='text/html; charset=gb2312'></head><body><div class='content'><p>{NOTICE}</p></div></body></html>"
     raw = load_text(write(tmp_path / "gbk.html", page.encode("gbk")))
@@ -345,6 +365,8 @@ def test_docx_word_numbering_labels_are_rendered(tmp_path: Path) -> None:
 def pdf_bytes(pages: tuple[tuple[str, ...], ...]) -> bytes:
     """A PDF with a real text layer: matplotlib with Noto Sans SC embedded as TrueType (fonttype 42).
 
+    A line starting with a tab is indented by two characters, like the first line of a paragraph.
+
     Cached: embedding the font takes a second or two and several tests need the same file.
     """
     import matplotlib as mpl
@@ -359,7 +381,8 @@ def pdf_bytes(pages: tuple[tuple[str, ...], ...]) -> bytes:
         for number, lines in enumerate(pages, start=1):
             figure = Figure(figsize=(8.27, 11.69))
             for row, line in enumerate(lines):
-                figure.text(0.08, 0.92 - row * 0.04, line, fontproperties=font, fontsize=11)
+                indent = 0.037 if line.startswith("\t") else 0.0  # two 11 pt characters on A4
+                figure.text(0.08 + indent, 0.92 - row * 0.04, line.lstrip("\t"), fontproperties=font, fontsize=11)
             if lines:
                 figure.text(0.5, 0.04, f"- {number} -", fontproperties=font, fontsize=9)
             pdf.savefig(figure)
@@ -382,6 +405,34 @@ def test_pdf_text_layer_with_chinese(notice_pdf: Path) -> None:
     assert raw.text.split("\n") == LINES  # both pages, in order, page numbers dropped
     assert raw.metadata["pdf_pages"] == 2
     assert not raw.warnings
+
+
+WRAPPED_1 = (
+    "（一）加强统筹协调。建立市级科学教育联席会议制度，每半年召开一次会议，研究解决科学教育发展中的"
+    "重点难点问题，推动各项任务落地见效。（牵头单位：市教育局；配合单位：市财政局、市科技局）"
+)
+WRAPPED_2 = (
+    "（二）完善课程体系。全市中小学科学课程开齐开足，鼓励学校开发具有地方特色的科学校本课程，组织学生"
+    "走进科研院所和科技企业开展研学实践。（牵头单位：市教育局）"
+)
+
+
+def _wrap(paragraph: str, width: int = 30) -> list[str]:
+    """Lines as a justified PDF shows them: first line indented by two characters."""
+    lines = ["\t" + paragraph[: width - 2]]
+    rest = paragraph[width - 2 :]
+    lines += [rest[i : i + width] for i in range(0, len(rest), width)]
+    return lines
+
+
+def test_pdf_wrapped_lines_are_joined_into_paragraphs(tmp_path: Path) -> None:
+    first, second = _wrap(WRAPPED_1), _wrap(WRAPPED_2)
+    assert len(first) >= 3 and len(second) >= 3
+    # the second paragraph breaks across the page: its last lines go to page 2
+    pages = [["一、总体要求", *first, *second[:2]], [*second[2:], "二、保障措施"]]
+    raw = load_text(make_pdf(tmp_path / "wrapped.pdf", pages))
+    assert raw.text.split("\n") == ["一、总体要求", WRAPPED_1, WRAPPED_2, "二、保障措施"]
+    assert raw.metadata["pdf_wrapped_lines_joined"] == len(first) - 1 + len(second) - 1
 
 
 def test_pdf_named_txt_is_read_as_pdf(tmp_path: Path, notice_pdf: Path) -> None:

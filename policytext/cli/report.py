@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from policytext.cli.common import add_reading_options, load_document
 from policytext.errors import InputError
+from policytext.model import PolicyDocument
 
 EXAMPLES = """examples:
   policytext report                                   the bundled 潜江 plan → ./report.html
@@ -15,6 +18,8 @@ EXAMPLES = """examples:
   policytext report plan.txt --against national.txt provincial.txt -o plan.html
   policytext report plan.txt --format md -o plan.md   Markdown instead of HTML
   policytext report plan.txt --xlsx tables.xlsx --csv tables/   also export every table
+  policytext report plan.txt --against reports.jsonl#12 --upper-text-column content
+                                                      an upper document that is record 12 of a JSONL file
 
 The HTML file needs no network to open: charts are inline SVG, tables sort (click a heading)
 and filter (type in the box above them) with a small inline script, and the Chinese font is
@@ -33,17 +38,22 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "plan",
+        "file",
         nargs="?",
         default=None,
-        help="the plan: a file or a bundled document name (default: the bundled 潜江 plan)",
+        metavar="PLAN",
+        help="the plan: a file (txt, md, html, docx, pdf, jsonl, csv) or a bundled document name "
+        "(default: the bundled 潜江 plan)",
     )
     parser.add_argument(
         "--against",
         nargs="+",
         default=[],
         metavar="UPPER",
-        help="upper-level documents to align the plan with",
+        help="upper-level documents to align the plan with (FILE, bundled name, or FILE#N for record N)",
+    )
+    parser.add_argument(
+        "--upper-text-column", help="record files among the UPPERs: the column holding the text"
     )
     parser.add_argument(
         "-o",
@@ -66,6 +76,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--top", type=int, default=20, help="keywords per document (default: 20)")
     parser.add_argument(
         "--keyword-method",
+        choices=("tfidf", "textrank"),
         default="tfidf",
         help="keyword method (default: tfidf; see `policytext keywords --help`)",
     )
@@ -79,6 +90,7 @@ def register(subparsers: Any) -> None:
         "--no-embed-font", action="store_true", help="do not embed the Chinese font subset in the HTML"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+    add_reading_options(parser)
     parser.set_defaults(func=run)
 
 
@@ -88,8 +100,11 @@ def run(args: argparse.Namespace) -> int:
     if args.top < 1:
         raise InputError("--top must be at least 1")
     say = _progress(args.quiet)
-    plan = _resolve(args.plan) if args.plan is not None else None
-    uppers = _read_uppers([_resolve(item) for item in args.against], quiet=args.quiet)
+    plan = None
+    if args.file is not None:
+        say(f"reading {args.file}")
+        plan = load_document(args)
+    uppers = _read_uppers(args, say)
     path = report(
         plan,
         uppers,
@@ -108,18 +123,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _resolve(name_or_path: str) -> str:
-    """A bundled document name (e.g. ``qianjiang_2025``) or a path, checked before any work."""
-    from pathlib import Path
-
-    from policytext import corpora
-
-    path = corpora.resolve_path(name_or_path)
-    if not Path(path).exists():
-        raise InputError("file not found", name_or_path)
-    return str(path)
-
-
 def _progress(quiet: bool) -> Callable[[str], None]:
     def say(message: str) -> None:
         if not quiet:
@@ -128,12 +131,39 @@ def _progress(quiet: bool) -> Callable[[str], None]:
     return say
 
 
-def _read_uppers(paths: list[str], *, quiet: bool) -> list[Any]:
-    """Read the upper-level documents here so that many files get a progress bar."""
-    from policytext import read
+def _read_uppers(args: argparse.Namespace, say: Callable[[str], None]) -> list[PolicyDocument]:
+    """Read the upper-level documents, with a progress bar when there are many."""
+    values: list[str] = args.against
+    if len(values) >= _BAR_FROM and not args.quiet and sys.stderr.isatty():
+        from tqdm import tqdm
 
-    if len(paths) < 5 or quiet or not sys.stderr.isatty():
-        return list(paths)  # few files: report() reads them and reports each step
-    from tqdm import tqdm
+        return [
+            _read_upper(value, args) for value in tqdm(values, desc="reading", unit="file", file=sys.stderr)
+        ]
+    documents = []
+    for value in values:
+        say(f"reading {value}")
+        documents.append(_read_upper(value, args))
+    return documents
 
-    return [read(path) for path in tqdm(paths, desc="reading", unit="file", file=sys.stderr)]
+
+_BAR_FROM = 5
+_RECORD = re.compile(r"^(?P<path>.+)#(?P<record>\d+)$")
+
+
+def _read_upper(value: str, args: argparse.Namespace) -> PolicyDocument:
+    """A path, a bundled document name, or ``FILE#N`` for record N of a JSONL/CSV file."""
+    from policytext import corpora
+    from policytext.pipeline import read
+
+    record = None
+    match = _RECORD.match(value)
+    if match and not corpora.resolve_path(value).exists():
+        value, record = match.group("path"), int(match.group("record"))
+    return read(
+        corpora.resolve_path(value),
+        encoding=args.encoding,
+        t2s=args.t2s,
+        text_column=args.upper_text_column,
+        record=record,
+    )

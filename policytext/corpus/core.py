@@ -102,6 +102,7 @@ class Corpus:
         scheduler: str | None = None,
         cache: str | Path | bool | None = None,
         top_keywords: int = 20,
+        keyword_mmr: float | None = 0.7,
         segmenter_backend: str = "auto",
         user_dict: str | None = None,
         keywords: bool = True,
@@ -121,6 +122,7 @@ class Corpus:
         """
         options = AnalysisOptions(
             top_keywords=top_keywords,
+            keyword_mmr=keyword_mmr,
             segmenter_backend=segmenter_backend,
             user_dict=user_dict,
             user_dict_sha256=sha256_file(user_dict) if user_dict else None,

@@ -234,7 +234,7 @@ class DaskEngine:
                 threads_per_worker=1,
                 processes=True,
                 dashboard_address=None,
-                silence_logs=logging.ERROR,
+                silence_logs=logging.CRITICAL,  # worker shutdown chatter is not the user's business
             )
             client = Client(cluster)
         scheduler = _Scheduler(chunks, self.max_pending)

@@ -11,7 +11,8 @@ Output folder layout (every file written atomically)::
     OUTDIR/summary.json        counts, timings, engine and options of the run
     OUTDIR/cache/              per-document results (see policytext.corpus.cache)
 
-With ``format="csv"`` the tables are ``.csv`` files instead (UTF-8).
+With ``format="csv"`` the tables are ``.csv`` files instead (UTF-8).  Empty text cells are
+missing values (``pd.NA``) in every table, so both formats read back identically.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
         elif column == "score":
             frame[column] = frame[column].astype("float64")
         else:
-            frame[column] = frame[column].astype("string")
+            # "" and missing are one thing (NA): CSV cannot tell them apart, and tables must
+            # read back equal from either format
+            frame[column] = frame[column].astype("string").replace("", pd.NA)
     return frame
 
 

@@ -132,6 +132,8 @@ class InstrumentResult:
     measures: tuple[MeasureInstruments, ...]
     classifier: str = "lexicon"
     type_names: dict[str, str] = field(default_factory=dict)
+    #: (type, sub-type) pairs of the scheme in its order, so that tables show empty rows too
+    taxonomy: tuple[tuple[str, str], ...] = ()
 
     def __len__(self) -> int:
         return len(self.measures)

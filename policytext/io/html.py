@@ -38,6 +38,8 @@ _BLOCK_TAGS = frozenset(
      "caption", "tbody", "thead", "tfoot", "hr", "body", "html"}
 )  # fmt: skip
 _CELL_TAGS = frozenset({"td", "th"})
+#: Cells with more Chinese characters than this are layout cells, not data cells.
+_MAX_DATA_CELL_CJK = 300
 _SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
@@ -53,6 +55,12 @@ _TOOLBAR_TOKENS = re.compile(
 _FOOTER_START = re.compile(
     r"^\s*【?(?:相关(?:链接|解读|报道|文件|阅读|新闻|稿件|政策|附件)|责任编辑|纠错|上一篇|下一篇|扫一扫在手机打开)"
 )
+_TITLE_SEPARATORS = re.compile(r"\s*[_|｜—–]+\s*|\s+-\s+")
+_TITLE_WORDS = frozenset(
+    {"title", "bt", "biaoti", "tit", "headline", "article-title", "arttitle", "news_title"}
+)
+_TITLE_HOLDERS = frozenset({"td", "div", "p", "span", "strong", "b", "font", "center", "h4"})
+_NOT_TITLES = frozenset({"title", "meta", "head", "html", "body", "a", "li", "option"})
 _META_KEYS = {"articletitle", "pubdate", "contentsource", "keywords", "description", "author"}
 
 
@@ -75,7 +83,9 @@ def extract_html(markup: str, path: Any = None) -> tuple[str, dict[str, Any], tu
     except (etree.ParserError, ValueError) as error:
         raise CorruptFileError(f"cannot parse HTML ({error})", path) from None
     metadata = _page_metadata(root)
-    title_heading = _title_heading(root, metadata.get("html_title"))
+    title_heading = _title_heading(
+        root, metadata.get("html_title"), metadata.get("html_meta", {}).get("ArticleTitle")
+    )
     for element in list(root.iter(etree.Comment, etree.ProcessingInstruction, etree.Entity)):
         _drop(element)
     for element in [e for e in root.iter() if isinstance(e.tag, str) and e.tag.lower() in _ALWAYS_DROP]:
@@ -87,7 +97,7 @@ def extract_html(markup: str, path: Any = None) -> tuple[str, dict[str, Any], tu
     _drop_clutter(body, counts)
     counts = _text_counts(body)
     container = _main_container(body, counts)
-    lines = _clean_lines(_render(container).split("\n"))
+    lines = _clean_lines(_render(container, counts).split("\n"))
     warnings: list[str] = []
     metadata["html_container"] = f"{container.tag}{_describe(container)}"
     if not lines:
@@ -134,29 +144,43 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-def _title_heading(root: Any, page_title: str | None) -> str | None:
-    """The document title shown on the page (an <h1> or a *title* element), found before cleaning.
+def _title_heading(root: Any, page_title: str | None, meta_title: str | None) -> str | None:
+    """The document title shown on the page, found before cleaning.
 
-    Pages often put it outside the content container; we put it back on top of the text.
+    Pages often put it outside the content container (an ``<h1>``, a ``td.bt``, a
+    ``div.article-title``); we put it back on top of the text.  Only a heading whose text is
+    part of the page ``<title>`` (or the ``ArticleTitle`` meta tag) counts, so a site logo in an
+    ``<h1>`` is not mistaken for it.
     """
-    candidates: list[str] = []
+    references = [
+        _compact(part)
+        for title in (meta_title, page_title)
+        if title
+        for part in _TITLE_SEPARATORS.split(title)
+        if len(_CJK.findall(part)) >= 4
+    ]
+    best: str | None = None
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         tag = element.tag.lower()
-        names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
-        if tag in ("h1", "h2") or ("title" in names and tag not in ("title", "meta", "head", "html", "body")):
-            text = _SPACES.sub(" ", element.text_content()).strip()
-            if len(_CJK.findall(text)) >= 4 and len(text) <= 120:
-                candidates.append(text)
-    if not candidates:
-        return None
-    if page_title:
-        compact_title = _compact(page_title)
-        for text in candidates:
-            if _compact(text) in compact_title:
-                return text
-    return None
+        if tag in _NOT_TITLES or len(element) > 3:
+            continue
+        if (
+            tag not in ("h1", "h2", "h3")
+            and not _name_words(element) & _TITLE_WORDS
+            and tag not in _TITLE_HOLDERS
+        ):
+            continue
+        text = _SPACES.sub(" ", element.text_content()).strip()
+        if len(_CJK.findall(text)) < 4 or len(text) > 150:
+            continue
+        compact = _compact(text)
+        # the heading must be most of one part of the <title>: a site name in a logo is not enough
+        matches = any(compact in ref and len(compact) >= 0.6 * len(ref) for ref in references)
+        if matches and (best is None or len(text) > len(best)):
+            best = text
+    return best
 
 
 def _cjk_count(text: str | None) -> int:
@@ -234,9 +258,20 @@ def _describe(element: Any) -> str:
     return ""
 
 
-def _render(container: Any) -> str:
-    """Text of ``container`` with block elements as line breaks and table cells tab-separated."""
+def _render(container: Any, counts: dict[Any, tuple[int, int]]) -> str:
+    """Text of ``container`` with block elements as line breaks and table cells tab-separated.
+
+    A cell with much text (or a nested table) is a layout cell, as on old table-based sites:
+    its paragraphs stay lines instead of being squeezed into one tab-separated row.
+    """
     from lxml import etree
+
+    def data_cell(element: Any) -> bool:
+        return (
+            element is not container
+            and counts.get(element, (0, 0))[0] <= _MAX_DATA_CELL_CJK
+            and element.find(".//table") is None
+        )
 
     parts: list[str] = []
     in_cell = 0
@@ -253,10 +288,12 @@ def _render(container: Any) -> str:
             continue
         tag = element.tag.lower()
         if event == "start":
-            if tag in _CELL_TAGS:
+            if tag in _CELL_TAGS and data_cell(element):
                 if element.getprevious() is not None:
                     parts.append("\t")
                 in_cell += 1
+            elif tag in _CELL_TAGS:
+                parts.append("\n")
             elif tag == "br":
                 parts.append(" " if in_cell else "\n")
             elif tag in _BLOCK_TAGS:
@@ -265,8 +302,10 @@ def _render(container: Any) -> str:
                 in_pre += 1
             add(element.text)
         else:
-            if tag in _CELL_TAGS:
+            if tag in _CELL_TAGS and data_cell(element):
                 in_cell -= 1
+            elif tag in _CELL_TAGS:
+                parts.append("\n")
             elif tag in _BLOCK_TAGS:
                 parts.append(" " if in_cell and tag != "tr" else "\n")
             if tag == "pre":

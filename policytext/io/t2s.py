@@ -48,8 +48,11 @@ def looks_traditional(text: str) -> bool:
     Converts the first few thousand CJK characters with t2s and counts how many change:
     simplified text barely changes, traditional text changes by a fifth or more.
     """
-    sample = _NOT_CJK.sub("", text[: _SAMPLE_CHARS * 3])[:_SAMPLE_CHARS]
-    if len(sample) < _MIN_CJK or not _TRADITIONAL_MARKERS.search(sample):
+    head = text[: _SAMPLE_CHARS * 3]
+    if not _TRADITIONAL_MARKERS.search(head):  # the common case, decided without OpenCC
+        return False
+    sample = _NOT_CJK.sub("", head)[:_SAMPLE_CHARS]
+    if len(sample) < _MIN_CJK:
         return False
     converted = to_simplified(sample)
     # Phrase conversions may change the length; a positional comparison is close enough.

@@ -116,7 +116,8 @@ def build_report_data(
     say = progress or (lambda message: None)
     if top_keywords < 1:
         raise InputError(f"top_keywords must be at least 1, not {top_keywords}")
-    say("reading the plan")
+    if not isinstance(plan, PolicyDocument):
+        say("reading the plan" if plan is None else f"reading {plan}")
     doc = load_document(plan)
     if plan is None and not against and alignment is None:
         against = bundled_uppers()

@@ -11,13 +11,15 @@ part before its first child), and the measures are chosen from the items that ca
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from policytext.agencies import issuer_level, looks_like_agency, resolve
 from policytext.model import (
     Citation,
+    Deadline,
     Header,
     Level,
     Measure,
@@ -25,9 +27,10 @@ from policytext.model import (
     PolicyDocument,
     Source,
     Span,
+    Target,
     Unit,
 )
-from policytext.structure.clauses import Clause, find_clauses
+from policytext.structure.clauses import FIRST_IS_LEAD, Clause, find_clauses
 from policytext.structure.extract import find_citations, find_deadlines, find_targets
 from policytext.structure.header import parse_header
 from policytext.structure.outline import build_outline
@@ -35,7 +38,7 @@ from policytext.structure.outline import build_outline
 __all__ = ["build_document", "build_outline", "parse_header"]
 
 # Quick test before the clause search: a document without any of these has no clauses.
-_CLAUSE_HINTS = ("牵头", "负责", "单位：", "部门：", "参加", "配合", "协办", "参与")
+_CLAUSE_HINTS = ("牵头", "负责", "单位：", "部门：", "参加", "配合", "协办", "参与", "落实")
 _LEVEL_CUES = {
     Level.NATIONAL: ("全国", "国务院", "各省、自治区、直辖市"),
     Level.PROVINCIAL: ("全省", "我省", "省委", "省政府", "全区"),
@@ -55,9 +58,11 @@ def build_document(
     outline = build_outline(text)
     first_item = outline[0].span.start if outline else len(text)
     fields = parse_header(text, first_item)
-    measures = _measures(text, outline)
+    level = _stated_level(text, fields.issuer)
+    measures = _measures(text, outline, level)
     citations = tuple(find_citations(text, 0, len(text)))
-    level = _document_level(text, fields.issuer, measures)
+    if level is Level.UNKNOWN:
+        level = _level_of_units(measures)
     header = Header(
         title=fields.title,
         issuer=fields.issuer,
@@ -85,76 +90,130 @@ def build_document(
     )
 
 
-def _measures(text: str, outline: tuple[OutlineNode, ...]) -> tuple[Measure, ...]:
+class _Flat:
+    """The outline as one pre-order list (= document order) with parent links and own regions.
+
+    A node's own region runs from its label to its first child (or its end); own regions do not
+    overlap, so anything found by one scan over the text can be assigned to its node by bisection.
+    """
+
+    def __init__(self, outline: tuple[OutlineNode, ...]) -> None:
+        self.nodes: list[OutlineNode] = []
+        self.parents: list[int] = []
+        self.paths: list[tuple[OutlineNode, ...]] = []
+        stack: list[tuple[OutlineNode, int, tuple[OutlineNode, ...]]] = [
+            (node, -1, (node,)) for node in reversed(outline)
+        ]
+        while stack:
+            node, parent, path = stack.pop()
+            index = len(self.nodes)
+            self.nodes.append(node)
+            self.parents.append(parent)
+            self.paths.append(path)
+            stack.extend((child, index, (*path, child)) for child in reversed(node.children))
+        self.starts = [node.span.start for node in self.nodes]
+        self.own_ends = [node.children[0].span.start if node.children else node.span.end for node in self.nodes]
+
+    def owner(self, position: int) -> int:
+        """Index of the node whose own region holds ``position``, or -1."""
+        index = bisect_right(self.starts, position) - 1
+        return index if index >= 0 and position < self.own_ends[index] else -1
+
+
+def _measures(text: str, outline: tuple[OutlineNode, ...], level: Level) -> tuple[Measure, ...]:
+    if not outline:
+        return ()
+    flat = _Flat(outline)
     clauses: dict[int, list[Clause]] = {}
     if any(hint in text for hint in _CLAUSE_HINTS):
-        for node in _walk(outline):
-            own_end = node.children[0].span.start if node.children else node.span.end
-            found = find_clauses(text, node.span.start, own_end, looks_like_agency)
-            if found:
-                clauses[id(node)] = found
-        _lift_closing_clauses(text, outline, clauses)
-    chosen: list[tuple[tuple[OutlineNode, ...], list[Clause]]] = []
+        first_is_lead = FIRST_IS_LEAD.search(text) is not None
+        for clause in find_clauses(text, outline[0].span.start, len(text), looks_like_agency):
+            if first_is_lead:
+                clause = clause.with_first_as_lead()
+            owner = flat.owner(clause.start)
+            if owner >= 0 and clause.end <= flat.own_ends[owner]:
+                clauses.setdefault(owner, []).append(clause)
+        _lift_closing_clauses(text, flat, clauses)
     if clauses:
-        _choose_with_clauses(outline, (), clauses, chosen)
+        chosen = _choose_with_clauses(flat, clauses)
     else:
-        has_articles = any(node.style == "article" for node in _walk(outline))
-        for path in _paths(outline):
-            node = path[-1]
-            if (has_articles and node.style == "article") or (not has_articles and not node.children):
-                chosen.append((path, []))
-    return tuple(_make_measure(text, path, found) for path, found in chosen)
+        has_articles = any(node.style == "article" for node in flat.nodes)
+        chosen = [
+            index
+            for index, node in enumerate(flat.nodes)
+            if (node.style == "article" if has_articles else not node.children)
+        ]
+    spans = [flat.nodes[index].span for index in chosen]
+    deadlines = _bucket(spans, find_deadlines(text, 0, len(text)))
+    targets = _bucket(spans, find_targets(text, 0, len(text)))
+    citations = _bucket(spans, find_citations(text, 0, len(text)))
+    default_level = None if level is Level.UNKNOWN else level
+    return tuple(
+        _make_measure(text, flat.paths[index], clauses.get(index, []), deadlines[k], targets[k], citations[k], default_level)
+        for k, index in enumerate(chosen)
+    )
 
 
-def _lift_closing_clauses(text: str, nodes: tuple[OutlineNode, ...], clauses: dict[int, list[Clause]]) -> None:
+def _bucket(spans: list[Span], items: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Assign items found in the whole text to the (disjoint, ordered) measure spans holding them."""
+    starts = [span.start for span in spans]
+    buckets: list[list[Any]] = [[] for _ in spans]
+    for item in items:
+        index = bisect_right(starts, item.span.start) - 1
+        if index >= 0 and item.span.end <= spans[index].end:
+            buckets[index].append(item)
+    return [tuple(sorted(bucket, key=_by_start)) if len(bucket) > 1 else tuple(bucket) for bucket in buckets]
+
+
+def _lift_closing_clauses(text: str, flat: _Flat, clauses: dict[int, list[Clause]]) -> None:
     """A clause on a line of its own after a list of sub-items covers the whole list.
 
     "2.规范机构运行管理。\n（1）…\n（2）…\n（市科技局、市财政局负责）": the clause sits inside the last
     sub-item's text but belongs to "2.", provided no sub-item carries a clause of its own.
     """
-    for parent in _walk(nodes):
-        if not parent.children:
+    for last in list(clauses):
+        parent = flat.parents[last]
+        if parent < 0 or flat.nodes[parent].children[-1] is not flat.nodes[last]:
             continue
-        last = parent.children[-1]
-        found = clauses.get(id(last))
-        if not found or any(id(child) in clauses for child in parent.children[:-1]):
+        siblings = [i for i in range(parent + 1, last) if flat.parents[i] == parent]
+        if any(i in clauses for i in siblings):
             continue
+        found = clauses[last]
         closing = found[-1]
-        own_line = (closing.start == 0 or text[closing.start - 1] == "\n") and closing.start > last.heading_span.end
+        own_line = (closing.start == 0 or text[closing.start - 1] == "\n") and closing.start > flat.nodes[last].heading_span.end
         line_end = text.find("\n", closing.end)
         if own_line and (line_end < 0 or text[closing.end : line_end].strip("。；") == ""):
-            remaining = found[:-1]
-            if remaining:
-                clauses[id(last)] = remaining
+            if len(found) > 1:
+                clauses[last] = found[:-1]
             else:
-                del clauses[id(last)]
-            clauses.setdefault(id(parent), []).append(closing)
+                del clauses[last]
+            clauses.setdefault(parent, []).append(closing)
 
 
-def _choose_with_clauses(
-    nodes: tuple[OutlineNode, ...],
-    parents: tuple[OutlineNode, ...],
-    clauses: dict[int, list[Clause]],
-    chosen: list[tuple[tuple[OutlineNode, ...], list[Clause]]],
-) -> bool:
-    """Depth-first: keep the deepest items with clauses; returns whether any was found below."""
-    found_any = False
-    for node in nodes:
-        path = (*parents, node)
-        mark = len(chosen)
-        below = _choose_with_clauses(node.children, path, clauses, chosen)
-        if id(node) in clauses and not below:
-            chosen.insert(mark, (path, clauses[id(node)]))
-            below = True
-        found_any = found_any or below
-    return found_any
+def _choose_with_clauses(flat: _Flat, clauses: dict[int, list[Clause]]) -> list[int]:
+    """The deepest items with clauses: an item whose descendants carry clauses gives way to them."""
+    has_clause_below = [False] * len(flat.nodes)
+    for index in clauses:
+        parent = flat.parents[index]
+        while parent >= 0 and not has_clause_below[parent]:
+            has_clause_below[parent] = True
+            parent = flat.parents[parent]
+    return sorted(index for index in clauses if not has_clause_below[index])
 
 
-def _make_measure(text: str, path: tuple[OutlineNode, ...], clauses: list[Clause]) -> Measure:
+def _make_measure(
+    text: str,
+    path: tuple[OutlineNode, ...],
+    clauses: list[Clause],
+    deadlines: tuple[Deadline, ...],
+    targets: tuple[Target, ...],
+    citations: tuple[Citation, ...],
+    default_level: Level | None,
+) -> Measure:
     node = path[-1]
     span = node.span
     units = tuple(
-        _unit(text, parsed.name, parsed.role, parsed.start, parsed.end)
+        _unit(parsed.name, parsed.role, parsed.start, parsed.end, default_level)
         for clause in clauses
         for parsed in clause.units
     )
@@ -168,12 +227,12 @@ def _make_measure(text: str, path: tuple[OutlineNode, ...], clauses: list[Clause
     return Measure(
         path=tuple(n.label for n in path),
         title=title,
-        text=span.of(text),
+        text=text[span.start : span.end],
         span=span,
         units=units,
-        deadlines=tuple(sorted(find_deadlines(text, span.start, span.end), key=_by_start)),
-        targets=tuple(sorted(find_targets(text, span.start, span.end), key=_by_start)),
-        citations=tuple(_citations_in(text, span)),
+        deadlines=deadlines,
+        targets=targets,
+        citations=citations,
         clause_span=Span(clauses[-1].start, clauses[-1].end) if clauses else None,
         section=section,
     )
@@ -183,36 +242,25 @@ def _by_start(item: Any) -> int:
     return int(item.span.start)
 
 
-def _unit(text: str, name: str, role: Any, start: int, end: int) -> Unit:
-    info = resolve(name)
+def _unit(name: str, role: Any, start: int, end: int, default_level: Level | None) -> Unit:
+    # units printed without a level prefix (江汉艺术职业学院) take the level of the document
+    info = resolve(name, default_level=default_level)
     return Unit(name=name, role=role, span=Span(start, end), canonical=info.canonical, level=info.level, function=info.function)
 
 
-def _citations_in(text: str, span: Span) -> Iterator[Citation]:
-    return find_citations(text, span.start, span.end)
-
-
-def _document_level(text: str, issuer: str | None, measures: tuple[Measure, ...]) -> Level:
+def _stated_level(text: str, issuer: str | None) -> Level:
+    """The level the document states: its issuer's, else the one its wording uses (全市, 我省 …)."""
     if issuer:
         level = issuer_level(issuer)
         if level is not Level.UNKNOWN:
             return level
-    unit_levels = Counter(u.level for m in measures for u in m.units if u.level is not Level.UNKNOWN)
-    if unit_levels:
-        return unit_levels.most_common(1)[0][0]
-    sample = text[:5000]
+    sample = text[:3000]
     cues = Counter({level: sum(sample.count(cue) for cue in words) for level, words in _LEVEL_CUES.items()})
     best, count = cues.most_common(1)[0]
     return best if count else Level.UNKNOWN
 
 
-def _walk(nodes: Iterable[OutlineNode]) -> Iterator[OutlineNode]:
-    for node in nodes:
-        yield from node.walk()
-
-
-def _paths(nodes: Iterable[OutlineNode], parents: tuple[OutlineNode, ...] = ()) -> Iterator[tuple[OutlineNode, ...]]:
-    for node in nodes:
-        path = (*parents, node)
-        yield path
-        yield from _paths(node.children, path)
+def _level_of_units(measures: tuple[Measure, ...]) -> Level:
+    """Fallback: the most common level among the responsible units."""
+    levels = Counter(u.level for m in measures for u in m.units if u.level is not Level.UNKNOWN)
+    return levels.most_common(1)[0][0] if levels else Level.UNKNOWN

@@ -30,9 +30,10 @@ _LABEL = re.compile(
     r"(?P<kind>牵头|责任|配合|参与|参加|协办|协同|主办|承办|实施|主责|支持)(?:单位|部门|主体|处室)[：:]"
 )
 _SKIP_LABEL = re.compile(r"(?:完成|办结)?(?:时限|时间|期限|节点)[：:]")
-_KEYWORD = re.compile(r"牵头|负责|参加|配合|参与|协办|单位[：:]|部门[：:]")
+_KEYWORD = re.compile(r"牵头|负责|参加|配合|参与|协办|落实|实施|单位[：:]|部门[：:]")
 _ROLE_SUFFIX = re.compile(
-    r"(?P<words>(?:等(?:相关|有关)?(?:部门|单位)?)?(?:按照?职责|依职责|按职能|根据职责)?(?:分工)?(?:分别|共同|具体)?"
+    r"(?P<words>(?:等(?:相关|有关|其他)?(?:部门|单位)?(?:和|及)?(?:部门|单位)?)?(?:按照?职责|依职责|按职能|根据职责)?"
+    r"(?:分工)?(?:分别|共同|具体|分头)?"
     r"(?P<role>牵头|负责落实|负责|参加|配合|参与|协办|协助|落实|组织实施|实施))$"
 )
 # A trailing time limit inside a clause: （A负责；2026年底前） / （A负责，长期坚持）.
@@ -46,7 +47,10 @@ _PROSE_MARKERS = re.compile(r"由|对|向|的|为|按照(?!职责)|根据(?!职�
 _AGENCY_END = re.compile(
     r"(?:局|委|厅|部|办|院|会|府|中心|集团|公司|室|所|站|队|行|署|馆|校|学院|大学|处|科|组|社|团|管委会|政府|委员会|实验室|部门|单位)$"
 )
-_GENERIC_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)?$")
+_GENERIC_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)?(?:和|及)?(?:部门|单位)?$")
+# A note inside a clause: （A、B负责，排在第一位的部门为牵头部门，下同）.
+_NOTE_PART = re.compile(r"(?:排在|列)第一位|为牵头(?:单位|部门)|^下同$|^以下同$")
+_BARE_GENERIC = frozenset({"单位", "部门", "有关单位", "有关部门", "相关单位", "相关部门"})
 _SEPARATORS = re.compile(r"[、，,；;]")
 _CONJUNCTION = re.compile(r"及|和|与|以及")
 _SUPPORT_WORDS = {"参加", "配合", "参与", "协办", "协助", "实施", "组织实施"}
@@ -66,6 +70,20 @@ class Clause:
     start: int  # span of the whole clause including brackets
     end: int
     units: tuple[ParsedUnit, ...]
+
+    def with_first_as_lead(self) -> Clause:
+        """Apply a document's convention "列第一位者为牵头单位" to a clause that names no roles."""
+        if not self.units or any(u.role is not Role.UNSPECIFIED for u in self.units):
+            return self
+        first, *rest = self.units
+        units = (ParsedUnit(first.name, Role.LEAD, first.start, first.end),) + tuple(
+            ParsedUnit(u.name, Role.SUPPORT, u.start, u.end) for u in rest
+        )
+        return Clause(self.start, self.end, units)
+
+
+#: "排在第一位的部门为牵头部门" / "列第一位者为牵头单位": the first unit of each clause leads.
+FIRST_IS_LEAD = re.compile(r"(?:排在|列在?|排)第一位(?:的(?:部门|单位)|者)?为牵头(?:部门|单位)")
 
 
 AgencyTest = Callable[[str], bool]
@@ -152,15 +170,15 @@ def _parts_by_role_word(content: str) -> list[tuple[int, int, str]]:
     """Split ``A牵头，B、C参加`` into (start, end, role word) groups; [] if no group has a role word."""
     parts: list[tuple[int, int, str]] = []
     pending_start = 0
-    for match in re.finditer(r"[，,；;]|$", content):
+    for match in re.finditer(r"[，,；;。]|$", content):
         piece_end = match.start()
         piece = content[pending_start:piece_end]
         role = _ROLE_SUFFIX.search(piece)
         if role:
             parts.append((pending_start, pending_start + role.start("words"), role.group("role")))
             pending_start = match.end()
-        elif parts and _TIME_PART.match(piece.strip()):
-            pending_start = match.end()  # a time limit after the units: （A负责；2026年底前）
+        elif parts and (_TIME_PART.match(piece.strip()) or _NOTE_PART.search(piece)):
+            pending_start = match.end()  # a time limit or a note after the units: （A负责；2026年底前）
         if match.end() >= len(content):
             break
     if pending_start < len(content) and parts:
@@ -190,7 +208,14 @@ def _split_conjunction(content: str, start: int, end: int, is_agency: AgencyTest
     piece = content[start:end]
     for match in _CONJUNCTION.finditer(piece):
         left, right = piece[: match.start()], piece[match.end() :]
-        if left and right and _AGENCY_END.search(left) and is_agency(left) and is_agency(right):
+        if (
+            left
+            and right not in _BARE_GENERIC
+            and len(right) >= 3
+            and _AGENCY_END.search(left)
+            and is_agency(left)
+            and is_agency(right)
+        ):
             yield from _split_conjunction(content, start, start + match.start(), is_agency)
             yield from _split_conjunction(content, start + match.end(), end, is_agency)
             return

@@ -68,8 +68,17 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
     title_span = date_span = None
     addressees: tuple[str, ...] = ()
     body_start = 0
+    fallback: tuple[int, str, Span] | None = None  # (priority, date, span) of a labelled web date
     for index, (start, end) in enumerate(lines[:_MAX_HEADER_LINES]):
         line = text[start:end]
+        if date is None and line.startswith("—") and _DATE_ISO.search(line):
+            # a speech's subtitle: "——2026年1月26日在…会议上"
+            found = _DATE_ISO.search(line)
+            date, date_span = parse_date(found.group(0)), Span(start + found.start(), start + found.end())  # type: ignore[union-attr]
+            continue
+        labelled = _labelled_date(line, start)
+        if labelled and (fallback is None or labelled[0] < fallback[0]):
+            fallback = labelled
         if date is None and _DATE_LINE.match(line):
             date, date_span = parse_date(line), Span(start, end)
             body_start = end + 1
@@ -103,7 +112,32 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             break  # the preamble has begun
     if date is None:
         date, date_span = _closing_date(text, first_item)
+    if date is None and fallback is not None:
+        _, date, date_span = fallback
     return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span, body_start)
+
+
+_LABELLED_DATE = re.compile(
+    r"(?P<label>成文日期|印发日期|发文日期|发布日期|发布时间|日期|时间)[：:]\s*(?P<date>(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))"
+)
+_DATE_LABEL_PRIORITY = {"成文日期": 0, "印发日期": 0, "发文日期": 0, "日期": 1, "发布日期": 2, "发布时间": 2, "时间": 3}
+
+
+def _labelled_date(line: str, offset: int) -> tuple[int, str, Span] | None:
+    """A date printed on a web page's metadata line (成文日期：2024-10-09): a fallback only."""
+    match = _LABELLED_DATE.search(line)
+    if not match:
+        return None
+    raw = match.group("date")
+    if "-" in raw:
+        year, month, day = (int(part) for part in raw.split("-"))
+        iso = f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+    else:
+        iso = parse_date(raw)
+    if iso is None:
+        return None
+    span = Span(offset + match.start("date"), offset + match.end("date"))
+    return _DATE_LABEL_PRIORITY[match.group("label")], iso, span
 
 
 def _lines(text: str, stop: int) -> list[tuple[int, int]]:

@@ -26,7 +26,9 @@ CLAUSE = re.compile(r"[（(](?:牵头|责任|配合|参与|协办)单位[:：]([
 
 
 def unit_names() -> list[str]:
-    texts = [(ROOT / "corpora" / "qianjiang_2025_education_science_talent_plan.txt").read_text(encoding="utf-8")]
+    texts = [
+        (ROOT / "corpora" / "qianjiang_2025_education_science_talent_plan.txt").read_text(encoding="utf-8")
+    ]
     path = shared_corpora_dir() / "central_shandong_ai" / "policies_central_shandong.jsonl"
     if path.is_file():
         texts += [json.loads(line)["content"] for line in path.open(encoding="utf-8")]

@@ -54,6 +54,38 @@ def trailing_units(texts: list[str]) -> collections.Counter[str]:
     return counts
 
 
+#: 教育行政部门 / 科学技术主管部门 in laws: functional mentions rather than named bodies
+FUNCTIONAL = re.compile(r"([\u4e00-\u9fff]{2,10}?(?:行政主管部门|主管部门|行政部门))")
+FUNCTIONAL_LEAD = re.compile(r"^.*?(?:人民政府|国务院|有关|负责|的|和|及|、|会同|由|同级)")
+#: mentions that name no field at all (主管部门, 上级主管部门, 行业主管部门 …)
+FUNCTIONAL_GENERIC = re.compile(
+    r"^(?:其|其他|所在|上级|上一级|行业|业务|项目|相关|有关|政府|各)*(?:行政主管|主管|行政)部门$"
+)
+
+
+def functional_mentions(texts: list[str]) -> collections.Counter[str]:
+    counts: collections.Counter[str] = collections.Counter()
+    for text in texts:
+        for match in FUNCTIONAL.finditer(text):
+            mention = FUNCTIONAL_LEAD.sub("", match.group(1))
+            if len(mention) >= 4 and not FUNCTIONAL_GENERIC.match(mention):
+                counts[mention] += 1
+    return counts
+
+
+def report_functional(label: str, counts: collections.Counter[str]) -> None:
+    hits = [n for n in counts if resolve(n).function]
+    occurrences = sum(counts.values())
+    occ_hits = sum(counts[n] for n in hits)
+    print(f"== {label}")
+    print(
+        f"with a function: {len(hits)}/{len(counts)} distinct = {len(hits) / max(len(counts), 1):.1%}; "
+        f"{occ_hits}/{occurrences} occurrences = {occ_hits / max(occurrences, 1):.1%}"
+    )
+    misses = sorted((n for n in counts if n not in set(hits)), key=lambda n: -counts[n])
+    print("top misses:", "、".join(f"{n}×{counts[n]}" for n in misses[:25]))
+
+
 def report(label: str, counts: collections.Counter[str]) -> float:
     names = [n for n in counts if looks_like_agency(n)]
     specific = [n for n in names if not is_generic_group(n)]
@@ -98,6 +130,15 @@ def main() -> int:
         "central + State Council trailing clauses (…负责)", trailing_units(central + state_council + shandong)
     )
     print(f"elapsed {time.perf_counter() - started:.2f} s")
+    laws = shared / "laws" / "lawrefbook_laws.jsonl.gz"
+    if laws.is_file():
+        import gzip
+
+        with gzip.open(laws, "rt", encoding="utf-8") as handle:
+            law_texts = [json.loads(line)["text"] for line in handle]
+        report_functional(
+            "laws: functional mentions (…行政主管部门), generic ones excluded", functional_mentions(law_texts)
+        )
     return 0
 
 

@@ -116,6 +116,13 @@ def squash(text: str | None) -> str:
     return _SPACE_RE.sub("", (text or "").translate(_FULLWIDTH).replace("\ue010", "."))
 
 
+def canonical(text: str | None) -> str | None:
+    """The canonical (normalised) form policytext reports names and 文号 in."""
+    from policytext.normalize import normalize
+
+    return None if text is None else normalize(text)
+
+
 def validate_gold(record: dict[str, Any], text: str | None = None) -> list[str]:
     """Problems with one gold record (schema; with ``text``: every label must occur in it)."""
     name = doc_name(record["doc"])
@@ -263,6 +270,11 @@ def score_document(record: dict[str, Any], doc: Any) -> DocResult:
     result.relaxed.fn = len(gold) - result.relaxed.tp
     result.relaxed.fp = len(pred) - result.relaxed.tp
 
+    # names are compared in canonical form: spans point into the normalised text, where
+    # 各县(市、区) is printed 各县（市、区）
+    for m in gold.values():
+        for u in m["units"]:
+            u["name"] = canonical(u["name"])
     gold_pairs = {(p, u["name"]) for p, m in gold.items() for u in m["units"]}
     pred_pairs = {(p, name) for p, m in pred.items() for name, _ in m["units"]}
     result.units = Counts(
@@ -317,7 +329,8 @@ def score_document(record: dict[str, Any], doc: Any) -> DocResult:
     header = doc.header
     result.header = {
         "title": _title_matches(record.get("title"), header.title),
-        "doc_number": squash(record.get("doc_number")) == squash(header.doc_number),
+        # 文号 brackets are normalised to 〔〕 by design (鹿政发[2024]5号 → 鹿政发〔2024〕5号)
+        "doc_number": squash(canonical(record.get("doc_number"))) == squash(header.doc_number),
         "date": record.get("date") == header.date,
     }
     for key, ok in result.header.items():
