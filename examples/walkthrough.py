@@ -37,7 +37,7 @@ OUTPUT.mkdir(exist_ok=True)
 
 # %%
 doc = policytext.corpora.load("qianjiang_2025")
-doc
+doc  # noqa: B018 - displayed by Jupyter
 
 # %%
 print(doc.header.title, doc.header.issuer, doc.header.date, doc.header.level.value)
@@ -51,7 +51,7 @@ for section in doc.sections:
 
 # %%
 measure = doc.measures[7]
-measure
+measure  # noqa: B018 - displayed by Jupyter
 
 # %%
 doc.measures_frame()[["path", "title", "units", "targets"]].head(8)
@@ -104,7 +104,7 @@ print(f"{len(uppers)} national documents:", ", ".join(u.name for u in uppers))
 
 # %%
 alignment = align(doc, uppers) if uppers else None
-alignment
+alignment  # noqa: B018 - displayed by Jupyter
 
 # %%
 if alignment is not None:
@@ -131,5 +131,7 @@ if alignment is not None:
 # The same from the command line: `policytext report --against national.txt -o report.html`.
 
 # %%
-path = policytext.report(doc, uppers, output=OUTPUT / "qianjiang_report.html", xlsx=OUTPUT / "qianjiang_tables.xlsx")
+path = policytext.report(
+    doc, uppers, output=OUTPUT / "qianjiang_report.html", xlsx=OUTPUT / "qianjiang_tables.xlsx"
+)
 print("wrote", path, f"({path.stat().st_size // 1024} KB)")

@@ -249,18 +249,28 @@ def _textrank(
     return {t: s for t, s in scores.items() if t in counts}
 
 
-def _similarity(a: str, b: str) -> float:
-    """Near-duplicate measure for MMR: containment counts fully, else character-bigram Jaccard."""
-    if a in b or b in a:
-        return 1.0
+def _redundancy(a: str, b: str, counts: Counter[str]) -> float:
+    """How much of ``a`` is already said by ``b`` (0–1), for MMR.
+
+    When one term contains the other, the share of the shorter one's occurrences that sit inside
+    the longer one: 职业教育 used 40 times is not made redundant by 职业教育培训 used 3 times, but
+    a component that only ever occurs inside the phrase is.  Otherwise the character-bigram
+    Jaccard similarity, halved (related wording, not the same term).
+    """
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if short in long:
+        return min(1.0, counts.get(long, 0) / max(counts.get(short, 1), 1)) if short != long else 1.0
     grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
     grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
     if not grams_a or not grams_b:
         return 0.0
-    return len(grams_a & grams_b) / len(grams_a | grams_b)
+    return 0.5 * len(grams_a & grams_b) / len(grams_a | grams_b)
 
 
-def _select(scores: dict[str, float], top: int, mmr: float | None) -> list[tuple[str, float]]:
+def _select(
+    scores: dict[str, float], counts: Counter[str], top: int, mmr: float | None
+) -> list[tuple[str, float]]:
+    """The ``top`` terms by score, or by maximal marginal relevance when ``mmr`` (λ) is given."""
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     if mmr is None or not ranked:
         return ranked[:top]
@@ -268,8 +278,9 @@ def _select(scores: dict[str, float], top: int, mmr: float | None) -> list[tuple
     best = pool[0][1] or 1.0
     chosen: list[tuple[str, float]] = []
     while pool and len(chosen) < top:
+
         def gain(item: tuple[str, float]) -> float:
-            penalty = max((_similarity(item[0], c) for c, _ in chosen), default=0.0)
+            penalty = max((_redundancy(item[0], c, counts) for c, _ in chosen), default=0.0)
             return mmr * item[1] / best - (1 - mmr) * penalty
 
         pick = max(pool, key=gain)
@@ -323,7 +334,7 @@ def keywords(
     by: str = "document",
     idf: Any = None,
     segmenter: Segmenter | None = None,
-    mmr: float | None = 0.7,
+    mmr: float | None = 0.8,
     adapt: bool = True,
 ) -> pd.DataFrame:
     """Top keywords per document, measure or section, as a DataFrame.
@@ -366,7 +377,7 @@ def keywords(
                 scores = _tfidf(counts, table)
             else:
                 scores = _textrank(unit, counts, agencies, use_pos)
-            for rank, (term, score) in enumerate(_select(scores, top, mmr), 1):
+            for rank, (term, score) in enumerate(_select(scores, counts, top, mmr), 1):
                 row: dict[str, Any] = {"document": unit.document}
                 if by != "document":
                     row.update({by: unit.measure if by == "measure" else unit.section, "title": unit.title})

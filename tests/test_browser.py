@@ -24,11 +24,15 @@ UNSAFE = Path(__file__).resolve().parent / "fixtures" / "report" / "unsafe_plan.
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="headless Chromium not installed (apt-get install chromium)"
+    ),
 ]
 
 
-def chromium(page: Path, tmp_path: Path, *extra: str, window: str = "1280,4000") -> subprocess.CompletedProcess[str]:
+def chromium(
+    page: Path, tmp_path: Path, *extra: str, window: str = "1280,4000"
+) -> subprocess.CompletedProcess[str]:
     profile = tmp_path / f"profile-{len(list(tmp_path.glob('profile-*')))}"
     command = [
         str(CHROMIUM),
@@ -111,7 +115,9 @@ def test_sorting_and_filtering_work_in_the_browser(report_page: Path, tmp_path: 
 </script>
 """
     page = tmp_path / "probe.html"
-    page.write_text(report_page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8")
+    page.write_text(
+        report_page.read_text(encoding="utf-8").replace("</body>", probe + "</body>"), encoding="utf-8"
+    )
     result = chromium(page, tmp_path, "--dump-dom")
     assert console_errors(result.stderr) == []
     found = re.search(r'data-probe="([^"]*)"', result.stdout)
@@ -128,7 +134,9 @@ def test_document_text_cannot_run_as_script(tmp_path: Path) -> None:
     assert console_errors(result.stderr) == []
     dom = result.stdout
     title = re.search(r"<title>(.*?)</title>", dom, re.S)
-    assert title and title.group(1).startswith("关于推进&lt;script&gt;")  # an injected script would set "PWNED"
+    assert title and title.group(1).startswith(
+        "关于推进&lt;script&gt;"
+    )  # an injected script would set "PWNED"
     assert 'data-pwned="1"' not in dom
     assert "&lt;script&gt;document.body.setAttribute" in dom  # shown as text
     assert "<img" not in dom

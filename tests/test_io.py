@@ -203,6 +203,23 @@ def test_html_main_text_without_clutter() -> None:
     assert raw.metadata["html_container"] == "div#zoom"
 
 
+def test_html_policy_library_page_fields_and_container() -> None:
+    """A gov.cn-style 政策文件库 page: 信息公开 table as metadata, toolbar and 相关链接 inside the container."""
+    raw = load_text(FIXTURES / "zhengceku.html")
+    assert raw.text.split("\n") == LINES
+    assert raw.metadata["html_container"] == "div#UCAP-CONTENT"
+    assert raw.metadata["html_fields"] == {
+        "索引号": "00000000X/2024-00012",
+        "主题分类": "教育",
+        "发文机关": "青禾市教育局",
+        "成文日期": "2024年03月15日",
+        "标题": LINES[0],
+        "发文字号": "青教发〔2024〕12号",
+        "发布日期": "2024年03月18日",
+    }
+    assert raw.metadata["html_meta"]["ContentSource"] == "青禾市教育局"
+
+
 def test_html_container_found_by_chinese_text_density(tmp_path: Path) -> None:
     """No telling ids or classes: the block holding most of the Chinese text wins."""
     links = "".join(f"<li><a href='/n{i}'>青禾新闻第{i}条动态信息</a></li>" for i in range(12))
@@ -382,7 +399,9 @@ def pdf_bytes(pages: tuple[tuple[str, ...], ...]) -> bytes:
             figure = Figure(figsize=(8.27, 11.69))
             for row, line in enumerate(lines):
                 indent = 0.037 if line.startswith("\t") else 0.0  # two 11 pt characters on A4
-                figure.text(0.08 + indent, 0.92 - row * 0.04, line.lstrip("\t"), fontproperties=font, fontsize=11)
+                figure.text(
+                    0.08 + indent, 0.92 - row * 0.04, line.lstrip("\t"), fontproperties=font, fontsize=11
+                )
             if lines:
                 figure.text(0.5, 0.04, f"- {number} -", fontproperties=font, fontsize=9)
             pdf.savefig(figure)

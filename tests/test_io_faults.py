@@ -459,3 +459,16 @@ def test_invalid_utf8_line_in_jsonl(tmp_path: Path) -> None:
     path = write(tmp_path / "n.jsonl", b'{"text": "ok"}\n{"text": "\xb9\xd8"}\n')
     kinds = [type(item).__name__ for item in iter_records(path)]
     assert kinds == ["RawText", "RecordError"]
+
+
+def test_json_array_named_jsonl_is_refused_as_a_whole(tmp_path: Path) -> None:
+    pretty = json.dumps([{"text": NOTICE}, {"text": NOTICE}], ensure_ascii=False, indent=2)
+    with pytest.raises(RecordError, match="JSON Lines") as caught:
+        iter_records(write(tmp_path / "array.jsonl", pretty.encode()))
+    assert "invalid JSON" in caught.value.reason
+
+
+def test_record_file_where_only_the_first_line_is_bad(tmp_path: Path) -> None:
+    good = json.dumps({"text": NOTICE}, ensure_ascii=False)
+    items = list(iter_records(write(tmp_path / "p.jsonl", f"oops\n{good}\n{good}\n".encode())))
+    assert [type(item).__name__ for item in items] == ["RecordError", "RawText", "RawText"]

@@ -13,14 +13,14 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
 
-import policytext  # noqa: E402
-from policytext import fonts, plot  # noqa: E402
-from policytext.report import tables as T  # noqa: E402
+import policytext
+from policytext import fonts, plot
+from policytext.report import tables as T
 
 EXTRACTS = "national/extracts"
 
@@ -140,7 +140,7 @@ def test_agency_load_bars_sum_to_measures(plan) -> None:
 
 def test_keyword_bars_from_a_frame_and_existing_axes() -> None:
     frame = pd.DataFrame({"term": ["产教融合", "科技成果转化", "人才"], "score": [0.2, 0.5, 0.1]})
-    fig, existing = plt.subplots()
+    _, existing = plt.subplots()
     with no_font_trouble() as messages:
         ax = plot.keyword_bars(frame, ax=existing, top=2)
         render(ax)

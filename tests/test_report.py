@@ -13,10 +13,9 @@ import policytext
 from policytext._util import sha256_file
 from policytext.cli import main
 from policytext.errors import PolicyTextError
-from policytext.model import Role
+from policytext.model import Role, Span
 from policytext.report import tables as T
 from policytext.report.alignment_view import highlight
-from policytext.model import Span
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "report"
 UNSAFE = FIXTURES / "unsafe_plan.txt"
@@ -63,7 +62,10 @@ def test_default_run_writes_report_html_in_current_folder(default_report: Path) 
 
 
 def test_document_card_shows_header_and_counts(soup: BeautifulSoup, plan) -> None:
-    card = {th.get_text(): td.get_text() for th, td in (tr.find_all(["th", "td"]) for tr in soup.select("#table-document tr"))}
+    card = {
+        th.get_text(): td.get_text()
+        for th, td in (tr.find_all(["th", "td"]) for tr in soup.select("#table-document tr"))
+    }
     assert card["标题 Title"] == plan.header.title
     assert card["成文日期 Date"] == "2025-02-08"
     assert card["层级 Level"] == "municipal"
@@ -165,7 +167,12 @@ def test_markdown_escapes_html_and_pipes(tmp_path: Path) -> None:
 def test_markdown_report_has_every_table(tmp_path: Path, plan) -> None:
     out = policytext.report(plan, output=tmp_path / "plan.md")
     text = out.read_text(encoding="utf-8")
-    for heading in ("## 文件概况 Document", "## 措施一览 Measures", "## 单位任务量 Agency load", "## 责任矩阵"):
+    for heading in (
+        "## 文件概况 Document",
+        "## 措施一览 Measures",
+        "## 单位任务量 Agency load",
+        "## 责任矩阵",
+    ):
         assert heading in text
     section = text.split("## 措施一览 Measures")[1].split("\n## ")[0]
     measure_rows = [line for line in section.splitlines() if re.match(r"\| [一二三四五]、（", line)]
@@ -176,7 +183,9 @@ def test_markdown_report_has_every_table(tmp_path: Path, plan) -> None:
 def test_xlsx_and_csv_export_every_table(tmp_path: Path, plan) -> None:
     from openpyxl import load_workbook
 
-    policytext.report(plan, output=tmp_path / "r.html", xlsx=tmp_path / "t.xlsx", csv_dir=tmp_path / "csv", embed_font=False)
+    policytext.report(
+        plan, output=tmp_path / "r.html", xlsx=tmp_path / "t.xlsx", csv_dir=tmp_path / "csv", embed_font=False
+    )
     book = load_workbook(tmp_path / "t.xlsx")
     assert {"document", "measures", "responsibility", "agency_load"} <= set(book.sheetnames)
     measures = book["measures"]
@@ -190,7 +199,7 @@ def test_xlsx_and_csv_export_every_table(tmp_path: Path, plan) -> None:
 def test_xlsx_never_turns_document_text_into_a_formula(tmp_path: Path) -> None:
     from openpyxl import load_workbook
 
-    frame = pd.DataFrame({"text": ["=HYPERLINK(\"http://x\")", "ok\x07bell"], "n": [1, 2]})
+    frame = pd.DataFrame({"text": ['=HYPERLINK("http://x")', "ok\x07bell"], "n": [1, 2]})
     T.write_xlsx({"t": frame}, tmp_path / "f.xlsx")
     sheet = load_workbook(tmp_path / "f.xlsx")["t"]
     assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("=HYPERLINK")
@@ -229,7 +238,12 @@ def test_canonical_agency_names(plan) -> None:
 
 def test_highlight_merges_and_clips_spans() -> None:
     segments = highlight("abcdefghij", 100, [Span(102, 104), Span(103, 106), Span(95, 101), Span(120, 130)])
-    assert [(s.text, s.mark) for s in segments] == [("a", True), ("b", False), ("cdef", True), ("ghij", False)]
+    assert [(s.text, s.mark) for s in segments] == [
+        ("a", True),
+        ("b", False),
+        ("cdef", True),
+        ("ghij", False),
+    ]
 
 
 # -- API and CLI errors ------------------------------------------------------------------------
@@ -340,7 +354,9 @@ def test_alignment_tables_export(aligned, tmp_path: Path) -> None:
     assert len(tables["omitted"]) == len(alignment.omitted)
     matrix = T.alignment_matrix(alignment)
     assert matrix.shape[0] == len(alignment.lower_units)
-    assert (matrix.to_numpy() > 0).sum() == len({(m.lower.index, m.upper.doc, m.upper.index) for m in alignment.matches})
+    assert (matrix.to_numpy() > 0).sum() == len(
+        {(m.lower.index, m.upper.doc, m.upper.index) for m in alignment.matches}
+    )
     md = policytext.report(alignment=alignment, plan=policytext.corpora.load(), output=tmp_path / "a.md")
     assert "## 覆盖情况 Coverage" in md.read_text(encoding="utf-8")
 

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         by=args.by,
         idf=idf,
         segmenter=Segmenter(args.backend, pos=True),
-        mmr=None if args.no_mmr else 0.7,
+        mmr=None if args.no_mmr else 0.8,
     )
     if args.by == "document":
         frame = frame.drop(columns=["document"])

@@ -50,7 +50,7 @@ _TOOLBAR_KEY = re.compile(r"下载|打印|字号|分享|收藏|关闭|全屏|加
 _TOOLBAR_TOKENS = re.compile(
     r"下载|打印(?:本页|此页|文章)?|字号|字体|加大|还原|减小|默认|分享(?:到)?|收藏|关闭(?:窗口|本页)?|全屏|"
     r"扫一扫|在手机打开|微信|微博|QQ空间|视力保护色|护眼模式?|朗读|语音播报|纠错|返回顶部|无障碍|繁体|简体|"
-    r"[大中小]|【|】|\[|\]|[:：|｜/·•]|\s|\d+|(?:浏览|点击|阅读)(?:次数|量)?"
+    r"[大中小]|【|】|\[|\]|[:：|｜/·•\-]|\s|\d+|(?:浏览|点击|阅读)(?:次数|量)?"
 )
 _FOOTER_START = re.compile(
     r"^\s*【?(?:相关(?:链接|解读|报道|文件|阅读|新闻|稿件|政策|附件)|责任编辑|纠错|上一篇|下一篇|扫一扫在手机打开)"
@@ -61,6 +61,22 @@ _TITLE_WORDS = frozenset(
 )
 _TITLE_HOLDERS = frozenset({"td", "div", "p", "span", "strong", "b", "font", "center", "h4"})
 _NOT_TITLES = frozenset({"title", "meta", "head", "html", "body", "a", "li", "option"})
+# Labels of the 信息公开 table that policy pages (gov.cn 政策文件库 and its provincial copies) show
+# above the text; their values (发文机关, 发文字号, 成文日期) help the header parser.
+_FIELD_LABELS = (
+    "索引号", "主题分类", "体裁分类", "组配分类", "发文机关", "发布机构", "成文日期", "发布日期", "发布时间",
+    "发文字号", "文号", "标题", "主题词", "有效性", "生效日期", "失效日期", "废止日期", "信息来源", "来源",
+)  # fmt: skip
+_FIELD_SET = frozenset(_FIELD_LABELS)
+_FIELD_PAIR = re.compile(
+    r"^(" + "|".join(sorted(_FIELD_LABELS, key=len, reverse=True)) + r")\s*[：:]\s*(.+)$"
+)
+# A label spelled with spaces between its characters at the start of a snippet (标 题：).
+_SPACED_LABEL = re.compile(r"^(?:\S[ \u3000]+){1,3}\S(?=\s*[：:])")
+_FIELD_SPLIT = re.compile(r"[\u3000\xa0]+|\s{2,}")
+_FIELD_HOLDERS = frozenset(
+    {"td", "th", "span", "li", "p", "div", "dt", "dd", "b", "strong", "label", "font", "em"}
+)
 _META_KEYS = {"articletitle", "pubdate", "contentsource", "keywords", "description", "author"}
 
 
@@ -83,6 +99,9 @@ def extract_html(markup: str, path: Any = None) -> tuple[str, dict[str, Any], tu
     except (etree.ParserError, ValueError) as error:
         raise CorruptFileError(f"cannot parse HTML ({error})", path) from None
     metadata = _page_metadata(root)
+    fields = _labelled_fields(root)
+    if fields:
+        metadata["html_fields"] = fields
     title_heading = _title_heading(
         root, metadata.get("html_title"), metadata.get("html_meta", {}).get("ArticleTitle")
     )
@@ -138,6 +157,35 @@ def _page_metadata(root: Any) -> dict[str, Any]:
     if meta:
         metadata["html_meta"] = meta
     return metadata
+
+
+def _labelled_fields(root: Any) -> dict[str, str]:
+    """``{label: value}`` from 索引号/发文机关/成文日期… cells or ``label：value`` snippets on the page."""
+    fields: dict[str, str] = {}
+    for element in root.iter():
+        if not isinstance(element.tag, str) or element.tag.lower() not in _FIELD_HOLDERS or len(element) > 3:
+            continue
+        text = _SPACES.sub(" ", element.text_content().replace("\u3000", "  ")).strip()
+        if not text or len(text) > 300:
+            continue
+        label = _compact(text).rstrip("：:")  # "标　　题：" and "索 引 号" are spaced out on pages
+        if label in _FIELD_SET and label not in fields:
+            following = element.getnext()
+            if following is not None and isinstance(following.tag, str):
+                value = _SPACES.sub(" ", following.text_content()).strip()
+                if value and len(value) <= 200 and _compact(value).rstrip("：:") not in _FIELD_SET:
+                    fields[label] = value
+            continue
+        raw = element.text_content()
+        for segment in _FIELD_SPLIT.split(raw):
+            match = _FIELD_PAIR.match(_SPACED_LABEL.sub(_join_label, segment.strip()))
+            if match and match.group(1) not in fields and len(match.group(2)) <= 200:
+                fields[match.group(1)] = match.group(2).strip()
+    return fields
+
+
+def _join_label(match: re.Match[str]) -> str:
+    return _compact(match.group(0))
 
 
 def _compact(text: str) -> str:

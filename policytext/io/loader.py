@@ -21,10 +21,9 @@ from policytext.io.html import declared_charset, extract_html
 from policytext.io.pdf import extract_pdf
 from policytext.io.records import load_record
 from policytext.io.sniff import FORMATS, RECORD_FORMATS, detect_format, looks_like_html, sniff_bytes
-from policytext.io.t2s import looks_traditional, to_simplified
+from policytext.io.t2s import TRADITIONAL_HINT, looks_traditional, to_simplified
 from policytext.model import Source
 
-_TRADITIONAL_HINT = "text looks like traditional Chinese: pass t2s=True to convert it to simplified"
 _REFUSED_CONTENT = {
     "ole": "a legacy Word/Excel 97-2003 file (OLE2), whatever its name says: save it as .docx",
     "gzip": "gzip-compressed: decompress it first (only .jsonl.gz is read compressed)",
@@ -68,7 +67,7 @@ def load_text(
     if t2s:
         text = to_simplified(text)
     elif looks_traditional(text):
-        warnings = (*warnings, _TRADITIONAL_HINT)
+        warnings = (*warnings, TRADITIONAL_HINT)
     source = Source(
         path=str(path), sha256=sha256_bytes(data), encoding=used_encoding, format=fmt,
         converted_t2s=t2s, record=None,

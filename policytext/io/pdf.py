@@ -82,7 +82,9 @@ def _assemble(
                 cid_tokens += found
                 line.text = _CID.sub("", line.text)
     if cid_tokens:
-        warnings.append(f"PDF: {cid_tokens} glyphs without a Unicode mapping were dropped (font lacks ToUnicode)")
+        warnings.append(
+            f"PDF: {cid_tokens} glyphs without a Unicode mapping were dropped (font lacks ToUnicode)"
+        )
     cleaned = [_strip_page_numbers([line for line in lines if line.text.strip()]) for lines in pages]
     empty = [str(number) for number, lines in enumerate(cleaned, start=1) if not lines]
     if len(empty) == len(cleaned):

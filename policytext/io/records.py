@@ -30,7 +30,7 @@ from policytext.errors import (
 from policytext.io.base import DEFAULT_MAX_BYTES, RawText, check_regular_file, is_blank, read_bytes
 from policytext.io.encoding import decode_bytes
 from policytext.io.sniff import RECORD_FORMATS, detect_format, suffix_of
-from policytext.io.t2s import looks_traditional, to_simplified
+from policytext.io.t2s import TRADITIONAL_HINT, looks_traditional, to_simplified
 from policytext.model import Source
 
 #: Columns tried in this order when no ``text_column`` is given.
@@ -38,6 +38,8 @@ TEXT_COLUMNS = ("text", "content", "full_text", "body", "正文")
 #: A gzip file may inflate to at most this many times ``max_bytes``.
 GZIP_INFLATE_FACTOR = 20
 _PARQUET_BATCH = 256
+#: A file whose first rows are all broken is refused as a whole (a JSON array named .jsonl?).
+_PEEK_ROWS = 5
 
 Row = tuple[int, "dict[str, Any] | PolicyTextError"]
 
@@ -64,7 +66,15 @@ def iter_records(
     buffered, first, rows = _peek_first_row(rows)
     if first is None and not buffered:
         raise EmptyDocumentError("holds no records", path)
-    column = _resolve_column(first, text_column, path) if first is not None else text_column
+    if first is None:
+        problem = buffered[0][1]
+        reason = problem.reason if isinstance(problem, PolicyTextError) else "no record"
+        raise RecordError(
+            f"no usable record in the first {len(buffered)} line(s), is this really JSON Lines "
+            f"(one JSON object per line)? First problem: {reason}",
+            path,
+        )
+    column = _resolve_column(first, text_column, path)
     sha256 = sha256_file(path)
     source_encoding = _source_encoding(fmt, encoding)
     return _records(chain(buffered, rows), path, fmt, column, t2s, sha256, source_encoding)
@@ -133,6 +143,8 @@ def _peek_first_row(rows: Iterator[Row]) -> tuple[list[Row], dict[str, Any] | No
         buffered.append((index, row))
         if isinstance(row, dict):
             return buffered, row, rows
+        if len(buffered) >= _PEEK_ROWS:
+            break
     return buffered, None, rows
 
 
@@ -155,18 +167,17 @@ def _records(
     rows: Iterable[Row],
     path: str | Path,
     fmt: str,
-    column: str | None,
+    column: str,
     t2s: bool,
     sha256: str,
     encoding: str | None,
 ) -> Iterator[RawText | PolicyTextError]:
     for index, row in rows:
-        if isinstance(row, PolicyTextError):
-            yield row
-        elif column is None:  # only reachable when no record parsed at all
-            yield RecordError(f"record {index}: no text column", path)
-        else:
-            yield _to_raw(index, row, path, fmt, column, t2s, sha256, encoding)
+        yield (
+            row
+            if isinstance(row, PolicyTextError)
+            else _to_raw(index, row, path, fmt, column, t2s, sha256, encoding)
+        )
 
 
 def _to_raw(
@@ -190,7 +201,7 @@ def _to_raw(
     if t2s:
         text = to_simplified(text)
     elif looks_traditional(text):
-        warnings = ("text looks like traditional Chinese: pass t2s=True to convert it to simplified",)
+        warnings = (TRADITIONAL_HINT,)
     metadata = {key: _plain(value) for key, value in row.items() if key != column}
     source = Source(
         path=str(path), sha256=sha256, encoding=encoding, format=fmt, converted_t2s=t2s, record=index

@@ -13,6 +13,8 @@ from typing import Any
 
 from policytext.errors import DependencyError
 
+#: The warning given when a text looks traditional and ``t2s`` was not asked for.
+TRADITIONAL_HINT = "text looks like traditional Chinese: pass t2s=True to convert it to simplified"
 _SAMPLE_CHARS = 600
 _NOT_CJK = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff]+")
 #: Share of CJK characters that OpenCC changes above which a text counts as traditional.

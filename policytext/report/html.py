@@ -74,7 +74,12 @@ def table_view(
             if detail is not None:
                 sort = sort or text
             row.append(
-                Cell(text=text, sort=sort, cls=cls, detail=str(frame[detail].iloc[position]) if detail else None)
+                Cell(
+                    text=text,
+                    sort=sort,
+                    cls=cls,
+                    detail=str(frame[detail].iloc[position]) if detail else None,
+                )
             )
         rows.append(row)
     return TableView(columns=[Column(n, T.label(n)) for n in names], rows=rows)
@@ -131,11 +136,13 @@ def load_chart(data: ReportData) -> Markup:
     )
 
 
-def keyword_chart(frame: pd.DataFrame, title: str, top: int | None = None) -> Markup:
+def keyword_chart(frame: pd.DataFrame, title: str, top: int | None = None, bar_width: float = 260) -> Markup:
     rows = frame.sort_values("score", ascending=False, kind="stable")
     if top:
         rows = rows.head(top)
-    return svg.bar_chart(list(rows["term"]), list(rows["score"]), title=title, value_format="{:.3f}")
+    return svg.bar_chart(
+        list(rows["term"]), list(rows["score"]), title=title, value_format="{:.3f}", bar_width=bar_width
+    )
 
 
 def section_keyword_charts(data: ReportData, per_section: int = 8) -> list[tuple[str, Markup]]:
@@ -146,7 +153,9 @@ def section_keyword_charts(data: ReportData, per_section: int = 8) -> list[tuple
     charts = []
     for section, group in frame.groupby("section", sort=False):
         name = titles.get(str(section), str(section))
-        charts.append((name, keyword_chart(group, f"关键词 Keywords · {name}", top=per_section)))
+        charts.append(
+            (name, keyword_chart(group, f"关键词 Keywords · {name}", top=per_section, bar_width=140))
+        )
     return charts
 
 
@@ -192,7 +201,11 @@ def render_html(data: ReportData, *, embed_font: bool = True) -> str:
         card=data.tables["document"].to_dict("records"),
         measures=table_view(
             measures,
-            columns=[c for c in measures.columns if c != "text" and (c != "citations" or measures[c].astype(bool).any())],
+            columns=[
+                c
+                for c in measures.columns
+                if c != "text" and (c != "citations" or measures[c].astype(bool).any())
+            ],
             details={"heading": "text"},
             sort_keys={"number": [f"{i:05d}" for i in range(len(measures))]},
             classes={"lead": "role-lead", "support": "role-support"},

@@ -76,7 +76,9 @@ def render_markdown(data: ReportData) -> str:
 
 def _non_empty_columns(frame: pd.DataFrame) -> list[str]:
     keep = {"number", "heading"}
-    return [c for c in frame.columns if c != "text" and (c in keep or frame[c].astype(str).str.len().gt(0).any())]
+    return [
+        c for c in frame.columns if c != "text" and (c in keep or frame[c].astype(str).str.len().gt(0).any())
+    ]
 
 
 def _responsibility(matrix: pd.DataFrame) -> str:

@@ -224,7 +224,9 @@ def keyword_tables(doc: PolicyDocument, top: int = 20, method: str = "tfidf") ->
 
 def _keyword_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep the columns a reader needs, in a stable order, with rounded scores."""
-    columns = [c for c in ("section", "measure", "title", "rank", "term", "score", "count") if c in frame.columns]
+    columns = [
+        c for c in ("section", "measure", "title", "rank", "term", "score", "count") if c in frame.columns
+    ]
     out = frame.loc[:, columns].copy()
     if "score" in out:
         out["score"] = out["score"].astype(float).round(4)

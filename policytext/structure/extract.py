@@ -38,8 +38,10 @@ _UNITS = (
     "个百分点|万亿元|亿元|万元|千元|元|万亩|亩|万平方米|平方米|平方公里|公里|千米|万吨|吨|万人次|人次|万人|"
     "课时|学时|学分|人|名|项|个|家|所|件|台|套|座|条|批|支|次|倍|年|天|小时|户|张|篇|门|种|场|辆|床|EFLOPS|PFLOPS|EB|PB|TB|GW|MW|kW|%|‰"
 )
+# A four-digit number before 年 is a year, never a target: the pattern does not even match it.
 _TARGET = re.compile(
-    rf"(?P<num>\d+(?:\.\d+)?(?:/\d+)?)(?P<unit>{_UNITS})(?P<after>及以上|以上|以下|以内|左右|之内)?"
+    rf"(?P<num>\d+(?:\.\d+)?(?:/\d+)?)(?P<unit>{_UNITS.replace('|年|', '|')}|(?<![\d.]\d{{3}})年)"
+    r"(?P<after>及以上|以上|以下|以内|左右|之内)?"
 )
 _CN_FRACTION = re.compile(r"(?P<den>[一二三四五六七八九十]{1,2})分之(?P<nom>[一二三四五六七八九十]{1,2})")
 _SLASH_FRACTION = re.compile(r"(?<![\d/.])(\d{1,3})/(\d{1,3})(?![\d/])")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from policytext.model import OutlineNode, Span
 from policytext.structure.numbers import circled_to_int, cn_to_int
@@ -33,7 +34,7 @@ _INLINE_START = re.compile(r"[。）\]】]" + _LABEL_START.replace("第|", ""))
 _LEGAL_STYLE = {"编": "part", "部分": "part", "章": "chapter", "节": "section", "条": "article"}
 _LEGAL_RANK = {"part": 0, "chapter": 1, "section": 2, "article": 3}
 _TITLE_MAX = 40
-_TITLE_END = "。；！？"
+_SENTENCE_END = re.compile("[。；！？]")
 
 
 @dataclass(slots=True)
@@ -52,7 +53,18 @@ def parse_label(text: str, pos: int = 0) -> tuple[str, str, int, int] | None:
     match = _LABEL.match(text, pos)
     if match is None:
         return None
-    kind = match.lastgroup
+    info = _label_info(match.group(0))
+    if info is None:
+        return None
+    return info[0], info[1], info[2], match.end()
+
+
+@lru_cache(maxsize=4096)
+def _label_info(raw: str) -> tuple[str, str, int] | None:
+    """Style and number of a label as matched; labels repeat across documents, hence the cache."""
+    match = _LABEL.fullmatch(raw)
+    if match is None:  # pragma: no cover - raw always comes from _LABEL
+        return None
     if match.group("legal"):
         style = _LEGAL_STYLE[match.group("legal_kind")]
         number = cn_to_int(match.group("legal_num"))
@@ -66,12 +78,10 @@ def parse_label(text: str, pos: int = 0) -> tuple[str, str, int, int] | None:
         style, number = "paren_arabic", int(match.group("paren_arabic_num"))
     else:
         style, number = "circled", circled_to_int(match.group("circled"))
-    if number is None or kind is None:
+    if number is None:
         return None
-    label = match.group(0)
-    if style == "arabic":
-        label = f"{number}."  # 1、 / 1． / 1. all print as "1." after normalisation
-    return label, style, number, match.end()
+    label = f"{number}." if style == "arabic" else raw  # 1、 / 1． / 1. all print as "1."
+    return label, style, number
 
 
 def build_outline(text: str, body_start: int = 0) -> tuple[OutlineNode, ...]:
@@ -200,33 +210,24 @@ def _heading(text: str, item: _Item, children: list[OutlineNode]) -> tuple[str |
     line_end = item.line_end
     if children:
         line_end = min(line_end, children[0].span.start)
-    rest = text[item.label_end : line_end]
-    stripped = rest.strip()
-    if not stripped:
+    begin = item.label_end
+    while begin < line_end and text[begin] == " ":
+        begin += 1
+    if begin >= line_end:
         return None, item.label_end
     if item.style == "article":
         # articles have no heading sentence, only an optional bracketed caption: 第一条（目的）
-        if stripped.startswith("（") and "）" in stripped[:20]:
-            close = stripped.index("）")
-            offset = rest.find(stripped)
-            return stripped[1:close], item.label_end + offset + close + 1
+        if text[begin] == "（":
+            close = text.find("）", begin, min(line_end, begin + 20))
+            if close > 0:
+                return text[begin + 1 : close], close + 1
         return None, item.label_end
-    cut = _first_sentence_end(stripped)
-    if cut < 0:
+    end = _SENTENCE_END.search(text, begin, line_end)
+    if end is None:
         # a bare heading line ("一、夯实教育基础支撑"), possibly ending with a colon
-        if len(stripped) <= 60:
-            return stripped.rstrip("：:，"), line_end
+        if line_end - begin <= 60:
+            return text[begin:line_end].rstrip(" ：:，"), line_end
         return None, item.label_end
-    if cut <= _TITLE_MAX:
-        offset = rest.find(stripped)
-        return stripped[:cut], item.label_end + offset + cut + 1
+    if end.start() - begin <= _TITLE_MAX:
+        return text[begin : end.start()], end.end()
     return None, item.label_end
-
-
-def _first_sentence_end(text: str) -> int:
-    best = -1
-    for mark in _TITLE_END:
-        index = text.find(mark)
-        if index >= 0 and (best < 0 or index < best):
-            best = index
-    return best

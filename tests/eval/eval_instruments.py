@@ -126,7 +126,9 @@ def lexicon_predictions(pairs: list[tuple[dict[str, Any], Any]], scheme: str, le
     return out
 
 
-def cross_validated(pairs: list[tuple[dict[str, Any], Any]], field: str, scheme: str) -> list[set[str]]:
+def cross_validated(
+    pairs: list[tuple[dict[str, Any], Any]], field: str, scheme: str, *, C: float = 4.0, threshold: float = 0.5
+) -> list[set[str]]:
     """Leave-one-document-out predictions of the learned classifier on ``field`` labels."""
     from policytext.instruments import InstrumentClassifier, measure_body
     from policytext.segment import Segmenter
@@ -142,7 +144,7 @@ def cross_validated(pairs: list[tuple[dict[str, Any], Any]], field: str, scheme:
         train_labels = [labels[i] for i in train]
         present = {label for row in train_labels for label in row}
         usable = {lab for lab in present if sum(lab in row for row in train_labels) < len(train)}
-        classifier = InstrumentClassifier(scheme, segmenter=segmenter, threshold=0.5)
+        classifier = InstrumentClassifier(scheme, segmenter=segmenter, C=C, threshold=threshold)
         classifier.fit([texts[i] for i in train], [row & usable for row in train_labels])
         for i, predicted in zip(test, classifier.predict([texts[i] for i in test])):
             predictions[i] = set(predicted)
@@ -154,6 +156,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--errors", type=int, default=0, help="list this many lexicon mistakes on held-out measures")
     parser.add_argument("--level", choices=("measure", "sentence"), default="measure", help="lexicon coding level")
     parser.add_argument("--json", help="write all figures to this JSON file")
+    parser.add_argument("--C", type=float, default=4.0, help="learned classifier: inverse regularisation (default 4)")
+    parser.add_argument("--threshold", type=float, default=0.5, help="learned classifier: probability threshold")
+    parser.add_argument("--skip-lexicon", action="store_true", help="only the learned classifier")
     args = parser.parse_args(argv)
 
     from policytext.instruments import load_lexicon
@@ -182,6 +187,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "all": list(range(len(pairs))),
     }
     for split, idx in splits.items():
+        if args.skip_lexicon:
+            break
         pick = lambda rows: [rows[i] for i in idx]  # noqa: E731
         figures[f"lexicon/{split}/rothwell_type"] = report(
             f"LEXICON [{split}] Rothwell types", pick(gold_type), pick([t for _, t in lex]), types
@@ -193,9 +200,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"LEXICON [{split}] Howlett types", pick(gold_howlett), pick(lex_howlett), howlett_types
         )
 
-    cv_sub = cross_validated(pairs, "rothwell", "rothwell")
+    cv_sub = cross_validated(pairs, "rothwell", "rothwell", C=args.C, threshold=args.threshold)
     cv_type = [{type_of[s] for s in row} for row in cv_sub]
-    cv_howlett = cross_validated(pairs, "howlett", "howlett")
+    cv_howlett = cross_validated(pairs, "howlett", "howlett", C=args.C, threshold=args.threshold)
+    print(f"\nlearned classifier: C={args.C}, threshold={args.threshold}")
     figures["sklearn/cv/rothwell_type"] = report("SKLEARN leave-one-document-out, Rothwell types", gold_type, cv_type, types)
     figures["sklearn/cv/rothwell_subtype"] = report("SKLEARN leave-one-document-out, Rothwell sub-types", gold_sub, cv_sub, subtypes)
     figures["sklearn/cv/howlett_type"] = report("SKLEARN leave-one-document-out, Howlett types", gold_howlett, cv_howlett, howlett_types)

@@ -74,7 +74,7 @@ def load_text(key: str, root: Path) -> str:
     raise KeyError(f"document {key!r} not found under {root}")
 
 
-def policytext_method(method: str, mmr: float | None = 0.7) -> Callable[[object], list[str]]:
+def policytext_method(method: str, mmr: float | None = 0.8) -> Callable[[object], list[str]]:
     from policytext.keywords import keywords
 
     def run(doc: object) -> list[str]:

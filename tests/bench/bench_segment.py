@@ -1,0 +1,156 @@
+#!/usr/bin/env python
+"""Segmentation speed and backend agreement, measured on the public law corpus.
+
+    python tests/bench/bench_segment.py                   # speed on 3 M chars of laws + agreement
+    python tests/bench/bench_segment.py --chars 0         # speed on all 20 M chars of laws
+    python tests/bench/bench_segment.py --skip-agreement  # speed only
+
+Prints:
+* throughput (chars/s, median of ``--repeat`` runs) of ``Segmenter().cut`` (default backend) and
+  of plain ``jieba.Tokenizer().lcut`` with the same policy lexicon added, on the same texts in the
+  same run, and their ratio;
+* the first-call time of a new ``Segmenter`` (dictionary load) with a warm cache, in a fresh
+  process, for each backend;
+* agreement of the rjieba and jieba backends over every document of the public corpora: the share
+  of documents with identical tokens, and of token boundaries in common.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from policytext._util import shared_corpora_dir  # noqa: E402
+from policytext.segment import Segmenter, policy_lexicon  # noqa: E402
+
+
+def law_texts(root: Path, max_chars: int) -> list[str]:
+    texts: list[str] = []
+    total = 0
+    with gzip.open(root / "laws" / "lawrefbook_laws.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            text = json.loads(line)["text"]
+            texts.append(text)
+            total += len(text)
+            if max_chars and total >= max_chars:
+                break
+    return texts
+
+
+def all_texts(root: Path) -> list[str]:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from build_idf import iter_corpus
+
+    return [text for _, _, text in iter_corpus(root)]
+
+
+def throughput(cut, texts: list[str], repeat: int) -> float:
+    chars = sum(map(len, texts))
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        for text in texts:
+            cut(text)
+        times.append(time.perf_counter() - started)
+    return chars / statistics.median(times)
+
+
+def plain_jieba():
+    import jieba
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(Segmenter()._cache_folder())
+    tokenizer.initialize()
+    for word, freq, pos in policy_lexicon():
+        tokenizer.add_word(word, freq, pos)
+    return tokenizer
+
+
+FIRST_CALL = """
+import time
+from policytext.segment import Segmenter
+started = time.perf_counter()
+Segmenter({backend!r}).cut("市人社局推进产教融合")
+print(time.perf_counter() - started)
+"""
+
+
+def first_call(backend: str) -> float:
+    subprocess.run([sys.executable, "-c", FIRST_CALL.format(backend=backend)], check=True, capture_output=True)
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_CALL.format(backend=backend)], check=True, capture_output=True, text=True
+    )
+    return float(out.stdout.strip())
+
+
+def boundaries(tokens: list[str]) -> set[int]:
+    ends, position = set(), 0
+    for token in tokens:
+        position += len(token)
+        ends.add(position)
+    return ends
+
+
+def agreement(texts: list[str]) -> tuple[int, int, float]:
+    fast, reference = Segmenter("rjieba"), Segmenter("jieba")
+    identical = 0
+    common = union = 0
+    for text in texts:
+        a, b = fast.cut(text), reference.cut(text)
+        if a == b:
+            identical += 1
+            common += len(a)
+            union += len(a)
+        else:
+            ba, bb = boundaries(a), boundaries(b)
+            common += len(ba & bb)
+            union += len(ba | bb)
+    return identical, len(texts), common / union
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--corpora", type=Path, default=shared_corpora_dir())
+    parser.add_argument("--chars", type=int, default=3_000_000, help="law characters to time (0 = all)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--skip-agreement", action="store_true")
+    args = parser.parse_args(argv)
+
+    texts = law_texts(args.corpora, args.chars)
+    chars = sum(map(len, texts))
+    default = Segmenter()
+    default.cut("预热")
+    reference = plain_jieba()
+    fast = throughput(default.cut, texts, args.repeat)
+    slow = throughput(reference.lcut, texts, args.repeat)
+    print(f"texts: {len(texts)} laws, {chars:,} chars; median of {args.repeat} runs")
+    print(f"Segmenter().cut (backend {default.backend_name}): {fast / 1e6:.2f} M chars/s")
+    print(f"jieba.Tokenizer().lcut + policy lexicon:   {slow / 1e6:.2f} M chars/s")
+    print(f"speed-up: {fast / slow:.1f}x")
+    tokenize = throughput(default.tokenize, texts, 1)
+    print(f"Segmenter().tokenize (Token objects with spans): {tokenize / 1e6:.2f} M chars/s")
+    for backend in ("rjieba", "jieba"):
+        print(f"first call, warm cache, backend {backend}: {first_call(backend):.2f} s")
+    if not args.skip_agreement:
+        corpus = all_texts(args.corpora)
+        same, total, boundary_share = agreement(corpus)
+        print(
+            f"backend agreement over {total} documents ({sum(map(len, corpus)):,} chars): "
+            f"{same}/{total} identical ({same / total:.2%}), token boundaries in common {boundary_share:.4%}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
