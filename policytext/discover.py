@@ -26,9 +26,9 @@ _BAD_END = _BAD_EDGE | frozenset("上下中内外要")
 _BOUNDARY = "\x00"
 
 #: POS tags (jieba's set) that a piece of a multi-word term may carry: nouns and noun-verbs.
-TERM_TAGS = frozenset("n nz nt nw vn an j l i eng".split())
+TERM_TAGS = frozenset(["n", "nz", "nt", "nw", "vn", "an", "j", "l", "i", "eng"])
 #: Tags that may only start a term (adjectives and distinguishing words: 新型, 绿色).
-TERM_START_TAGS = TERM_TAGS | frozenset("a b".split())
+TERM_START_TAGS = TERM_TAGS | frozenset(["a", "b"])
 
 
 def is_term_like(tagged: list[tuple[str, str]], stopwords: frozenset[str] = frozenset()) -> bool:

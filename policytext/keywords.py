@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
+import itertools
 import math
 import sys
 import types
@@ -30,27 +31,63 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext.errors import ConfigurationError
-from policytext.segment import Segmenter, Token, is_content
+from policytext.segment import Segmenter, Token
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
-    from policytext.model import PolicyDocument
 
 METHODS = ("tfidf", "textrank")
 BY = ("document", "measure", "section")
 
 #: Parts of speech that can be a topical keyword: nouns, noun-verbs, abbreviations, set phrases
 #: and foreign words.  Agencies (nt), places (ns) and people (nr) are actors, not topics.
-KEYWORD_POS = frozenset("n nz vn an j eng nw".split())
+KEYWORD_POS = frozenset(["n", "nz", "vn", "an", "j", "eng", "nw"])
 #: Parts of speech that may form a noun-noun phrase (集成电路 + 产业).
 PHRASE_POS = KEYWORD_POS
 #: A phrase cannot start with a mere scope (国家/全省 + 职业教育 is 职业教育).
-SCOPE_WORDS = frozenset("国家 全国 地方 各级 省级 市级 县级 区级 本省 本市 全省 全市 全县 全区 我省 我市 中央".split())
+SCOPE_WORDS = frozenset(
+    [
+        "国家",
+        "全国",
+        "地方",
+        "各级",
+        "省级",
+        "市级",
+        "县级",
+        "区级",
+        "本省",
+        "本市",
+        "全省",
+        "全市",
+        "全县",
+        "全区",
+        "我省",
+        "我市",
+        "中央",
+    ]
+)
 #: Heads that make a term an actor, not a topic (项目管理部门, 教育行政主管部门).
 ACTOR_HEADS = ("部门", "单位", "机关", "政府", "委员会", "办公室", "办公厅")
 #: Adverbs that open a verb phrase, not a term (积极探索, 切实增强).
-VERB_OPENERS = ("积极", "切实", "大力", "着力", "全面", "深入", "加快", "不断", "进一步", "扎实", "稳步", "持续", "努力", "坚决", "充分", "全力")
+VERB_OPENERS = (
+    "积极",
+    "切实",
+    "大力",
+    "着力",
+    "全面",
+    "深入",
+    "加快",
+    "不断",
+    "进一步",
+    "扎实",
+    "稳步",
+    "持续",
+    "努力",
+    "坚决",
+    "充分",
+    "全力",
+)
 MAX_PHRASE_CHARS = 8
 #: In a unit with at least this many candidate tokens, a keyword must occur twice.
 MIN_COUNT_TOKENS = 300
@@ -130,11 +167,15 @@ def _resolve_idf(idf: Any, segmenter: Segmenter) -> IDF:
     if isinstance(idf, IDF):
         return idf
     if isinstance(idf, Mapping):
-        values = {str(k): float(v) for k, v in idf.items()}
-        if not values:
+        if not idf:
             raise ConfigurationError("the idf mapping is empty")
-        ordered = sorted(values.values())
-        return IDF(values, ordered[len(ordered) // 2], 0, "mapping")
+        background = bundled_idf()
+        values = dict(background.values)  # terms the mapping lacks keep their policy-domain IDF
+        try:
+            values.update({str(k): float(v) for k, v in idf.items()})
+        except (TypeError, ValueError) as error:
+            raise ConfigurationError(f"idf values must be numbers: {error}") from None
+        return IDF(values, background.default, 0, "mapping")
     if isinstance(idf, str):
         raise ConfigurationError(f"unknown idf {idf!r}: pass 'bundled', a mapping, or a corpus of documents")
     return learn_idf(idf, segmenter)
@@ -168,7 +209,7 @@ def _topical(term: str) -> bool:
 def _phrases(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
     """Adjacent noun-noun pairs (no gap between them): (phrase, start, end)."""
     found = []
-    for left, right in zip(tokens, tokens[1:]):
+    for left, right in itertools.pairwise(tokens):
         if left.end != right.start or left.text in SCOPE_WORDS:
             continue
         if left.pos is not None and (left.pos not in PHRASE_POS or right.pos not in PHRASE_POS):
@@ -190,9 +231,7 @@ class _Unit:
     title: str | None = None
 
 
-def _term_counts(
-    unit: _Unit, segmenter: Segmenter, idf: IDF, use_pos: bool
-) -> Counter[str]:
+def _term_counts(unit: _Unit, segmenter: Segmenter, idf: IDF, use_pos: bool) -> Counter[str]:
     known, agencies = segmenter.known_terms, segmenter.agency_names
     counts: Counter[str] = Counter(t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos))
     for word in [w for w in counts if len(w) == 2 and not segmenter.in_dictionary(w)]:
@@ -211,15 +250,18 @@ def _term_counts(
 def _tfidf(counts: Counter[str], idf: IDF) -> dict[str, float]:
     """Sublinear TF times IDF: a generic word used 17 times must not beat a term of art used 4 times."""
     min_count = 2 if sum(counts.values()) >= MIN_COUNT_TOKENS else 1
-    return {
-        term: (1 + math.log(count)) * idf[term] for term, count in counts.items() if count >= min_count
-    }
+    return {term: (1 + math.log(count)) * idf[term] for term, count in counts.items() if count >= min_count}
 
 
 def _textrank(
-    unit: _Unit, counts: Counter[str], agencies: frozenset[str], use_pos: bool, window: int = 5
+    unit: _Unit, counts: Counter[str], agencies: frozenset[str], use_pos: bool, idf: IDF, window: int = 5
 ) -> dict[str, float]:
-    """Weighted PageRank over co-occurrence of candidate words within ``window`` tokens."""
+    """Weighted PageRank over co-occurrence of candidate words within ``window`` tokens.
+
+    The random jump is biased by IDF (a personalised PageRank): plain TextRank crowns the most
+    connected words of any policy text (机制, 人才, 科技); the bias lets domain-specific words win
+    while keeping TextRank's preference for central words.
+    """
     words = [t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos)]
     edges: dict[str, Counter[str]] = defaultdict(Counter)
     for i, word in enumerate(words):
@@ -231,15 +273,18 @@ def _textrank(
         return {w: 1.0 for w in counts}
     nodes = list(edges)
     out_weight = {n: sum(edges[n].values()) for n in nodes}
+    bias = {n: idf[n] ** 2 for n in nodes}
+    bias_total = sum(bias.values())
+    jump = {n: b / bias_total for n, b in bias.items()}
     rank = dict.fromkeys(nodes, 1.0 / len(nodes))
     damping = 0.85
     for _ in range(30):
         rank = {
-            n: (1 - damping) / len(nodes)
+            n: (1 - damping) * jump[n]
             + damping * sum(rank[m] * w / out_weight[m] for m, w in edges[n].items())
             for n in nodes
         }
-    scores = {n: rank[n] for n in nodes}
+    scores = {n: rank[n] * idf[n] for n in nodes}
     # a phrase scores as the mean of its parts, times a small bonus for being a phrase
     for term in counts:
         if term not in scores:
@@ -371,12 +416,16 @@ def keywords(
         tokens = segmenter.content_tokens(doc)
         for unit in _units(doc, index, tokens, by):
             counts = _term_counts(unit, segmenter, table, use_pos)
+            own_title = getattr(doc, "title", None)
+            if own_title:
+                for term in [t for t in counts if len(t) > 8 and t in own_title]:
+                    del counts[term]  # a document's own title (quoted in its header) is no keyword
             if not counts:
                 continue
             if method == "tfidf":
                 scores = _tfidf(counts, table)
             else:
-                scores = _textrank(unit, counts, agencies, use_pos)
+                scores = _textrank(unit, counts, agencies, use_pos, table)
             for rank, (term, score) in enumerate(_select(scores, counts, top, mmr), 1):
                 row: dict[str, Any] = {"document": unit.document}
                 if by != "document":
@@ -432,7 +481,9 @@ def _group_counts(group: Any, segmenter: Segmenter) -> Counter[str]:
     counts: Counter[str] = Counter()
     agencies = segmenter.agency_names
     for doc in _as_documents(group):
-        counts.update(t.text for t in segmenter.content_tokens(doc) if _is_candidate(t, agencies, segmenter.pos))
+        counts.update(
+            t.text for t in segmenter.content_tokens(doc) if _is_candidate(t, agencies, segmenter.pos)
+        )
     return counts
 
 

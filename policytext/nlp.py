@@ -95,7 +95,7 @@ class PolicyTokenizer:
             tags.append("_SP")
         doc = Doc(self.vocab, words=words, spaces=spaces)
         if self.segmenter.pos:
-            for spacy_token, tag in zip(doc, tags):
+            for spacy_token, tag in zip(doc, tags, strict=False):
                 if tag:
                     spacy_token.tag_ = tag
         return doc
@@ -231,9 +231,22 @@ def _default_nlp() -> Language:
 
 
 def doc_to_spacy(doc: PolicyDocument, nlp: Language | None = None) -> Doc:
-    """The document as a spaCy ``Doc``; entities from its measures (not re-parsed) and the lexicon."""
-    language = nlp if nlp is not None else _default_nlp()
-    sdoc = language.make_doc(doc.text)
+    """The document as a spaCy ``Doc``; entities from its measures (not re-parsed) and the lexicon.
+
+    Without ``nlp`` the tokenizer is adapted to the document first, so that its unit names and
+    quoted terms (江汉艺术职业学院, “科技副总”) are single tokens.
+    """
+    if nlp is None:
+        language = _default_nlp()
+        base = (
+            language.tokenizer.segmenter
+            if isinstance(language.tokenizer, PolicyTokenizer)
+            else Segmenter(pos=True)
+        )
+        sdoc = PolicyTokenizer(language.vocab, base.adapted(doc, discover=False))(doc.text)
+    else:
+        language = nlp
+        sdoc = language.make_doc(doc.text)
     sdoc.user_data[USER_DATA_KEY] = doc
     for _, component in language.pipeline:
         sdoc = component(sdoc)
@@ -245,11 +258,19 @@ def measure_to_spacy(doc: PolicyDocument, measure: Measure | int, nlp: Language 
     """One measure as its own spaCy ``Doc`` (entities kept), handy for ``displacy`` in a notebook."""
     if isinstance(measure, int):
         measure = doc.measures[measure]
+    from spacy.tokens import Span
+
     sdoc = doc_to_spacy(doc, nlp)
     span = sdoc.char_span(measure.span.start, measure.span.end, alignment_mode="expand")
     if span is None:  # pragma: no cover - expand always finds a span inside the text
         raise PolicyTextError("measure span does not align with tokens")
-    return span.as_doc()
+    part = span.as_doc()
+    part.spans[SPANS_KEY] = [
+        Span(part, s.start - span.start, s.end - span.start, label=s.label_)
+        for s in sdoc.spans[SPANS_KEY]
+        if span.start <= s.start and s.end <= span.end
+    ]
+    return part
 
 
 class _CallableModule(types.ModuleType):

@@ -39,7 +39,8 @@ _WIDTH.update(
 for _code in (*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F):
     _WIDTH[chr(_code)] = ""
 # A regex finds the few characters to map: much faster than str.translate over long CJK text.
-_WIDTH_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted(_WIDTH)) + "]")
+# The same scan notes private-use characters (see _PUA), saving a second pass over the text.
+_WIDTH_CHARS = re.compile("[" + "".join(re.escape(c) for c in sorted(_WIDTH)) + "\ue000-\uf8ff]")
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = "，。、；：？！“”‘’（）《》〈〉【】〔〕…—"
@@ -49,12 +50,21 @@ _CJKP_CHAR = re.compile(f"[{_CJK}{_CJK_PUNCT}]")
 # A private-use character right after a leading number is a dot drawn with a symbol font
 # (seen in Qingdao documents: "1\ue010突破…"); other private-use characters are dropped.
 _PUA = re.compile(r"[\ue000-\uf8ff]")
+_PUA_FIRST, _PUA_LAST = "\ue000", "\uf8ff"
 _PUA_DOT = re.compile(r"(?m)^(\s*\d{1,3})[\ue000-\uf8ff]")
 
 # Runs of spaces; whether one is kept depends on its neighbours (see _space).
 _SPACES = re.compile(r" +")
+# The common case decided without a Python call: a run not followed by printable ASCII goes.
+_SPACES_BEFORE_NON_ASCII = re.compile(r" ++(?![!-~])")
+# Markdown headings ("## 第一章 总则"), at a line start; the first line is handled apart so that the
+# scan can start with a literal newline (fast).
+_MD_FIRST = re.compile(r" *#{1,6}(?: +|$)", re.M)
+_MD_LINE = re.compile(r"\n *#{1,6}(?: +|$)", re.M)
+_BLANK_LINES = re.compile(r"\n\n+")
 # Half-width punctuation that becomes Chinese when a neighbour is Chinese.
 _HALF_PUNCT = re.compile(r" ?[:,;?!]")
+_HALF_MARKS = ":,;?!"
 _HALF_TO_FULL = {":": "：", ",": "，", ";": "；", "?": "？", "!": "！"}
 _LINE_END_DOT = re.compile(r"\.(?=\n|$)")
 # Any matched pair of round brackets, half-width, full-width or mixed, becomes （…）.
@@ -71,7 +81,8 @@ _CLUTTER_WORDS = (
     "返回顶部|【|】|\\[|\\]|：|:|\\||/|浏览次数|保存|纠错|扫一扫|在手机打开|视力保护色"
 )
 _CLUTTER_LINE = re.compile(rf"^(?:\s*(?:{_CLUTTER_WORDS})\s*){{2,}}$")
-_CLUTTER_HINT = re.compile(r"打印|字号|收藏|分享|关闭|字体")
+_CLUTTER_HINT_WORDS = ("打印", "字号", "收藏", "分享", "关闭", "字体")
+_CLUTTER_HINT = re.compile("|".join(_CLUTTER_HINT_WORDS))
 # At the top of a scraped page, a toolbar may come one word per line, and a breadcrumb line.
 _TOP_CLUTTER_LINE = re.compile(
     rf"^(?:(?:{_CLUTTER_WORDS}|字体|加大|减小|还原|【字号：?|】)|(?:当前位置|您当前的位置|您的位置|首页\s*[>＞»]).*"
@@ -90,7 +101,8 @@ _FOOTER = re.compile(
     r"本作品是中华人民共和国的|【(?:打印|关闭)(?:本页|窗口)?】|打印本页|关闭窗口)"
 )
 
-_FOOTER_FIRST = frozenset("相扫本【打关")
+# The same footers at a line start, found by one scan from a newline (fast literal prefix).
+_FOOTER_LINE = re.compile(r"\n" + _FOOTER.pattern)
 _LABEL_LINE = re.compile(
     r"(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
 )
@@ -109,30 +121,36 @@ class NormalizeOptions:
 def normalize(text: str, options: NormalizeOptions | None = None) -> str:
     """Return the canonical form of ``text`` (idempotent).
 
+    Every step works on the whole text with a few regex passes, and is skipped when its trigger
+    characters are absent: a Python loop over lines costs more than all the regex scans together.
+
     >>> normalize("(一)加强学科建设:支持 １０ 所学校 。")
     '（一）加强学科建设：支持10所学校。'
     """
     opts = options or NormalizeOptions()
     if "<" in text and _HTML_HINT.search(text):
         text = _strip_html_residue(text)
-    text = _WIDTH_CHARS.sub(_map_width, text)
-    if _PUA.search(text):
+    text, has_pua = _map_widths(text)
+    if has_pua:
         text = _PUA.sub("", _PUA_DOT.sub(r"\1.", text))
     if opts.drop_markdown and "<!--" in text:
         text = _HTML_COMMENT.sub("", text)
     if opts.drop_markdown and "#" in text:
-        text = "\n".join(_strip_markdown_heading(line) if line[:1] in "# " else line for line in text.split("\n"))
+        text = _strip_markdown_headings(text)
     if " " in text:
-        text = _SPACES.sub(_space, text)
+        text = _SPACES_BEFORE_NON_ASCII.sub("", text)
+        if " " in text:
+            text = _SPACES.sub(_space, text)
     text = _punctuation(text)
     if "号" in text:
-        text = _DOC_NUMBER.sub(r"〔\1〕\2号", text)
-    lines = [line for line in text.split("\n") if line]
+        text = _bracket_doc_numbers(text)
+    if "\n" in text:
+        text = _BLANK_LINES.sub("\n", text).strip("\n")
     if opts.strip_clutter:
-        lines = _drop_clutter(lines)
+        text = _drop_clutter(text)
     if opts.join_broken_headings:
-        lines = _join_broken_title(_join_broken_headings(lines))
-    return "\n".join(lines)
+        text = _join_broken_title(_join_broken_headings(text))
+    return text
 
 
 def _strip_html_residue(text: str) -> str:
@@ -146,16 +164,50 @@ def _strip_html_residue(text: str) -> str:
     return _ENTITY.sub(lambda m: _ENTITIES[m.group()], text)
 
 
-def _map_width(match: re.Match[str]) -> str:
-    return _WIDTH[match.group()]
+def _map_widths(text: str) -> tuple[str, bool]:
+    """Map widths and invisible characters; also tell whether private-use characters occur."""
+    has_pua = False
+
+    def replace(match: re.Match[str]) -> str:
+        nonlocal has_pua
+        char = match.group()
+        mapped = _WIDTH.get(char)
+        if mapped is None:  # a private-use character: left for the _PUA step
+            has_pua = True
+            return char
+        return mapped
+
+    return _WIDTH_CHARS.sub(replace, text), has_pua
 
 
-def _strip_markdown_heading(line: str) -> str:
-    line = line.lstrip(" ")
-    stripped = line.lstrip("#")
-    if len(line) - len(stripped) <= 6 and (not stripped or stripped[0] == " "):
-        return stripped.strip(" ")
-    return line
+def _strip_markdown_headings(text: str) -> str:
+    """"## 第一章 总则" → "第一章 总则" (up to six #, then a space or the line end)."""
+    first = _MD_FIRST.match(text)
+    if first:
+        text = text[first.end() :]
+    return _MD_LINE.sub("\n", text)
+
+
+def _bracket_doc_numbers(text: str) -> str:
+    """文号 brackets as 〔YYYY〕: the same as ``_DOC_NUMBER.sub`` over the text, but only looked
+    for just before each 号 (rare), instead of scanning every character.
+
+    A match ends at a 号 and is at most 13 characters long; matches cannot overlap (each starts
+    with an opening bracket, which never occurs inside one), so the windows find them all.
+    """
+    pieces: list[str] = []
+    last = 0
+    pos = text.find("号")
+    while pos >= 0:
+        for match in _DOC_NUMBER.finditer(text, max(last, pos - 13), pos + 1):
+            pieces.append(text[last : match.start()])
+            pieces.append(f"〔{match.group(1)}〕{match.group(2)}号")
+            last = match.end()
+        pos = text.find("号", pos + 1)
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _punctuation(text: str) -> str:
@@ -165,10 +217,10 @@ def _punctuation(text: str) -> str:
             if not count:
                 break
         text = text.replace("\x00", "（").replace("\x01", "）")
-    if _HALF_PUNCT.search(text):
+    if any(mark in text for mark in _HALF_MARKS):
         # a converted mark makes its neighbour Chinese context too ("一,," → "一，，"): repeat to the fixed point
         for _ in range(8):
-            converted = _HALF_PUNCT.sub(_half_punct, text)
+            converted = _half_punct_pass(text)
             if converted == text:
                 break
             text = converted
@@ -183,21 +235,49 @@ def _full_paren(match: re.Match[str]) -> str:
     return "\x00" + match.group(1) + "\x01"
 
 
-def _half_punct(match: re.Match[str]) -> str:
+def _half_punct_pass(text: str) -> str:
+    """``_HALF_PUNCT.sub(_half_punct, text)``, with the marks found by ``str.find`` (much faster
+    than the regex scan: the marks are rare) and the matches formed as the regex would."""
+    positions = sorted(pos for mark in _HALF_MARKS if mark in text for pos in _find_all(text, mark))
+    pieces: list[str] = []
+    last = 0  # end of the previous match: the regex resumes its scan there
+    for pos in positions:
+        start = pos - 1 if pos > last and text[pos - 1] == " " else pos
+        replacement = _half_punct(text, start, pos + 1)
+        if replacement != text[start : pos + 1]:
+            pieces.append(text[last:start])
+            pieces.append(replacement)
+        else:
+            pieces.append(text[last : pos + 1])
+        last = pos + 1
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _find_all(text: str, char: str) -> list[int]:
+    found = []
+    pos = text.find(char)
+    while pos >= 0:
+        found.append(pos)
+        pos = text.find(char, pos + 1)
+    return found
+
+
+def _half_punct(text: str, start: int, end: int) -> str:
     """":" after or before Chinese becomes "：" (never in "http://" or "10:30")."""
-    text = match.string
-    mark = match.group()[-1]
-    before = text[match.start() - 1] if match.start() else ""
-    after = text[match.end()] if match.end() < len(text) else ""
-    if mark == ":" and text.startswith("//", match.end()):
-        return match.group()
+    group = text[start:end]
+    mark = group[-1]
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if mark == ":" and text.startswith("//", end):
+        return group
     if mark in "?!":
         chinese = bool(before and _CJK_CHAR.match(before))
     else:
         chinese = bool((before and _CJKP_CHAR.match(before)) or (after and _CJK_CHAR.match(after)))
     if mark == "," and before.isdigit() and after.isdigit():
         chinese = False  # 1,000
-    return _HALF_TO_FULL[mark] if chinese else match.group()
+    return _HALF_TO_FULL[mark] if chinese else group
 
 
 def _line_end_dot(match: re.Match[str]) -> str:
@@ -221,17 +301,65 @@ def _space(match: re.Match[str]) -> str:
     return ""
 
 
-def _drop_clutter(lines: list[str]) -> list[str]:
-    kept = [line for line in lines if len(line) > 80 or not _CLUTTER_HINT.search(line) or not _CLUTTER_LINE.match(line)]
-    top = [line for line in kept[:_TOP_LINES] if len(line) > 60 or not _TOP_CLUTTER_LINE.match(line)]
-    kept = top + kept[_TOP_LINES:]
-    # A footer only ends the document in its last part: 相关 at the start of a body line early
-    # in the text is ordinary prose.
-    start = max(0, len(kept) - max(8, len(kept) // 5))
-    for index in range(start, len(kept)):
-        if kept[index][:1] in _FOOTER_FIRST and _FOOTER.match(kept[index]):
-            return kept[:index]
-    return kept
+def _drop_clutter(text: str) -> str:
+    """Drop toolbar lines anywhere, toolbar/breadcrumb lines at the top, and a trailing footer."""
+    if any(hint in text for hint in _CLUTTER_HINT_WORDS):
+        text = _drop_clutter_lines(text)
+    text = _drop_top_clutter(text)
+    return _cut_footer(text)
+
+
+def _drop_clutter_lines(text: str) -> str:
+    """Remove the short lines made only of toolbar words; only lines holding a hint are looked at."""
+    pieces: list[str] = []
+    last = 0  # end of the text already copied
+    for hint in _CLUTTER_HINT.finditer(text):
+        if hint.start() < last:
+            continue  # a second hint on a line already looked at
+        start = text.rfind("\n", 0, hint.start()) + 1
+        end = text.find("\n", hint.end())
+        if end < 0:
+            end = len(text)
+        if end - start <= 80 and _CLUTTER_LINE.match(text[start:end]):
+            pieces.append(text[last:start])
+            last = end + 1  # the line and its newline go
+        else:
+            pieces.append(text[last:end])
+            last = end
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces).strip("\n")
+
+
+def _drop_top_clutter(text: str) -> str:
+    """At the top of a scraped page: toolbar words one per line, breadcrumbs, view counters."""
+    head = text.split("\n", _TOP_LINES)
+    top = head[:_TOP_LINES]
+    kept = [line for line in top if len(line) > 60 or not _TOP_CLUTTER_LINE.match(line)]
+    if len(kept) == len(top):
+        return text
+    return "\n".join(kept + head[_TOP_LINES:])
+
+
+def _cut_footer(text: str) -> str:
+    """A footer only ends the document in its last part: 相关 at the start of a body line early
+    in the text is ordinary prose.  The last ``max(8, n // 5)`` lines are searched."""
+    if not text:
+        return text
+    count = text.count("\n") + 1
+    tail_lines = min(count, max(8, count // 5))
+    tail = len(text)
+    for _ in range(tail_lines):
+        tail = text.rfind("\n", 0, tail)
+        if tail < 0:
+            break
+    if tail < 0:  # the tail is the whole text: its first line has no newline before it
+        if _FOOTER.match(text):
+            return ""
+        tail = 0
+    found = _FOOTER_LINE.search(text, tail)
+    return text[: found.start()] if found else text
 
 
 _TITLE_SUFFIX = re.compile(
@@ -241,8 +369,9 @@ _DATE_LIKE = re.compile(r"^\d|[\d〇○零一二三四五六七八九]年[\d一�
 _NO_PUNCT = re.compile(r"^[^。，、；：！？,.;:!?\s]+$")
 
 
-def _join_broken_title(lines: list[str]) -> list[str]:
+def _join_broken_title(text: str) -> str:
     """Join a document title cut over two lines near the top ("…关于印发《X" + "Y方案》的通知")."""
+    lines = text.split("\n", 11)  # the first 11 lines, then the rest in one piece
     for index in range(min(len(lines) - 1, 10)):
         first, second = lines[index], lines[index + 1]
         if (
@@ -256,41 +385,72 @@ def _join_broken_title(lines: list[str]) -> list[str]:
             and not _LABEL_LINE.match(second)
             and not _DATE_LIKE.search(first)
         ):
-            return [*lines[:index], first + second, *lines[index + 2 :]]
-    return lines
+            return "\n".join([*lines[:index], first + second, *lines[index + 2 :]])
+    return text
 
 
-def _join_broken_headings(lines: list[str]) -> list[str]:
+# A candidate for _join_broken_headings: a numbered line of 10+ characters without 。 followed by
+# a line of at most 12 characters; the remaining conditions are checked in Python.
+_BROKEN_HEADING = re.compile(
+    r"\n(?=[^\n]{10})(?P<line>(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+    r"[^\n。]{0,58})\n(?P<next>[^\n]{1,12})(?![^\n])"
+)
+
+
+def _join_broken_headings(text: str) -> str:
     """Join a heading line cut in two by a hard line break ("…职业教育改革" + "实施方案").
 
     Only a long numbered heading without punctuation, followed by a short unpunctuated
     fragment that does not start a new item, is joined: this keeps real one-line headings
-    followed by short paragraphs apart.
+    followed by short paragraphs apart.  A joined line is looked at again with the line after
+    it, so one pass reaches the fixed point.  Candidates come from one regex scan.
     """
-    lines = list(lines)
-    out: list[str] = []
-    index = 0
-    while index < len(lines):
-        line = lines[index]
-        if (
-            index + 1 < len(lines)
-            and len(line) >= 10
-            and _LABEL_LINE.match(line)
-            and line[-1] not in _TERMINAL
-            and "。" not in line
-        ):
-            following = lines[index + 1]
-            if (
-                len(following) <= 12
-                and len(line) + len(following) <= 60
-                and not _LABEL_LINE.match(following)
-                and not any(ch in _TERMINAL for ch in following[:-1])
-                and not following[:1].isdigit()
-            ):
-                # join and look at the joined line again, so one pass reaches the fixed point
-                lines[index + 1] = line + following
-                index += 1
-                continue
-        out.append(line)
-        index += 1
-    return out
+    padded = "\n" + text  # the first line, too, starts after a newline
+    pieces: list[str] = []
+    last = 1  # offset in ``padded`` of the text not yet copied
+    pos = 0
+    while (found := _BROKEN_HEADING.search(padded, pos)) is not None:
+        line_start, line_end = found.span("line")
+        if not _heading_is_broken(padded[line_start:line_end], found.group("next")):
+            pos = line_end
+            continue
+        line = padded[line_start:line_end]
+        while True:  # join, then look at the joined line with the one after it
+            following_end = padded.find("\n", line_end + 1)
+            if following_end < 0:
+                following_end = len(padded)
+            following = padded[line_end + 1 : following_end]
+            pieces.append(padded[last:line_end])
+            last = line_end + 1
+            line += following
+            line_end = following_end
+            if not _joined_can_continue(line) or line_end >= len(padded):
+                break
+            next_end = padded.find("\n", line_end + 1)
+            if next_end < 0:
+                next_end = len(padded)
+            if not _heading_is_broken(line, padded[line_end + 1 : next_end]):
+                break
+        pos = line_end
+    if not pieces:
+        return text
+    pieces.append(padded[last:])
+    return "".join(pieces)
+
+
+def _joined_can_continue(line: str) -> bool:
+    """The first-line conditions, for a line that already starts with a label and is 10+ long."""
+    return line[-1] not in _TERMINAL and "。" not in line
+
+
+def _heading_is_broken(line: str, following: str) -> bool:
+    return (
+        len(line) >= 10
+        and line[-1] not in _TERMINAL
+        and "。" not in line
+        and len(following) <= 12
+        and len(line) + len(following) <= 60
+        and not _LABEL_LINE.match(following)
+        and not any(ch in _TERMINAL for ch in following[:-1])
+        and not following[:1].isdigit()
+    )

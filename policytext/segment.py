@@ -44,8 +44,12 @@ DISCOVERED_FREQ = 3_000
 #: A term quoted in “…” / 「…」 of 2–8 characters is always one token.
 _QUOTED = re.compile(r"(?<=[“「])[^“”「」\s，。；：、！？,.;:!?（）()《》]{2,8}(?=[”」])")
 _TITLE = re.compile(r"《([^《》\n]{2,40})》")
-_NUMERIC = re.compile(r"^[\d０-９.．%％‰~～\-—+/×:：]+$|^\d+(年|月|日|号|项|个|家|亿|万|元|倍|次|人|名|所|条)+$")
-_CN_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万亿零〇两几]+([个项条家人元户次名所座亩吨倍]|万人|亿元|万元)?$")
+_NUMERIC = re.compile(
+    r"^[\d０-９.．%％‰~～\-—+/×:：]+$|^\d+(年|月|日|号|项|个|家|亿|万|元|倍|次|人|名|所|条)+$"
+)
+_CN_NUMERAL = re.compile(
+    r"^[一二三四五六七八九十百千万亿零〇两几]+([个项条家人元户次名所座亩吨倍]|万人|亿元|万元)?$"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +111,9 @@ def read_wordlist(path: str | Path) -> frozenset[str]:
 @lru_cache(maxsize=1)
 def policy_lexicon() -> tuple[tuple[str, int, str], ...]:
     """The bundled policy lexicon: ``(word, freq, pos)``; pos ``nt`` marks agencies, ``nz`` terms."""
-    return tuple((w, f or TERM_FREQ, p or "nz") for w, f, p in read_dictionary(_data_path("policy_lexicon.txt")))
+    return tuple(
+        (w, f or TERM_FREQ, p or "nz") for w, f, p in read_dictionary(_data_path("policy_lexicon.txt"))
+    )
 
 
 @lru_cache(maxsize=1)
@@ -126,9 +132,12 @@ def is_punct_or_space(text: str) -> bool:
     return all(ch.isspace() or unicodedata.category(ch)[0] in "PSZC" for ch in text)
 
 
+_FIVE_YEAR_PLAN = re.compile(r"^十[一二三四五六七八九]五$")  # 十四五 is a plan, not a number
+
+
 def is_numeric(text: str) -> bool:
     """Numbers, years, percentages and counted quantities (2025年, 10%, 200项, 三)."""
-    return bool(_NUMERIC.match(text) or _CN_NUMERAL.match(text))
+    return bool(_NUMERIC.match(text) or _CN_NUMERAL.match(text)) and not _FIVE_YEAR_PLAN.match(text)
 
 
 def quoted_terms(text: str) -> list[str]:
@@ -468,12 +477,16 @@ class Segmenter:
                 for word, tag in backend.tag(piece):
                     if not word.isspace():
                         tag = overrides.get(word, tag)
-                        tokens.append(Token(word, offset, offset + len(word), tag, word in stop or _is_punct(word)))
+                        tokens.append(
+                            Token(word, offset, offset + len(word), tag, word in stop or _is_punct(word))
+                        )
                     offset += len(word)
             else:
                 for word, s, e in backend.tokenize(piece):
                     if not word.isspace():
-                        tokens.append(Token(word, s + start, e + start, None, word in stop or _is_punct(word)))
+                        tokens.append(
+                            Token(word, s + start, e + start, None, word in stop or _is_punct(word))
+                        )
         return tokens
 
     def _quoted_tag(self, word: str) -> str | None:

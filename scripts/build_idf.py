@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import itertools
 import json
 import math
 import re
@@ -158,7 +159,19 @@ def read_blocks(path: Path) -> dict[str, list[str]]:
 
 
 #: Noun compounds that discovery finds but that are report furniture, not terms.
-_NOT_TERMS = frozenset("同志们 大家知道 人民群众 广大人民群众 广大干部群众 广大人民 全体人民 会议号召 版权失效模板".split())
+_NOT_TERMS = frozenset(
+    [
+        "同志们",
+        "大家知道",
+        "人民群众",
+        "广大人民群众",
+        "广大干部群众",
+        "广大人民",
+        "全体人民",
+        "会议号召",
+        "版权失效模板",
+    ]
+)
 
 
 def discovered_terms(root: Path, known: set[str], limit: int) -> list[tuple[str, int]]:
@@ -207,14 +220,14 @@ def build_lexicon(root: Path, limit: int) -> None:
 
 # -- IDF ----------------------------------------------------------------------------------
 
-NOUNISH = frozenset("n nz nt ns nr nrt nrfg nw vn an j l i eng x".split())
+NOUNISH = frozenset(["n", "nz", "nt", "ns", "nr", "nrt", "nrfg", "nw", "vn", "an", "j", "l", "i", "eng", "x"])
 
 
 def document_terms(segmenter: Segmenter, text: str) -> set[str]:
     """Content terms of a text, plus adjacent noun-noun phrases (the keyword candidates)."""
     tokens = [t for t in segmenter.tokenize(text) if is_content(t)]
     terms = {t.text for t in tokens}
-    for left, right in zip(tokens, tokens[1:]):
+    for left, right in itertools.pairwise(tokens):
         if left.end == right.start and left.pos in NOUNISH and right.pos in NOUNISH:
             phrase = left.text + right.text
             if len(phrase) <= 8:
@@ -246,11 +259,16 @@ def build_idf(root: Path, keep: int, laws_limit: int | None) -> None:
         for term, _ in ranked:
             gz.write(f"{term}\t{idf[term]:.4f}\n".encode())
     IDF.chmod(0o644)
-    print(f"{IDF}: {len(ranked)} terms, default idf {default:.3f}, {IDF.stat().st_size:,} bytes", file=sys.stderr)
+    print(
+        f"{IDF}: {len(ranked)} terms, default idf {default:.3f}, {IDF.stat().st_size:,} bytes",
+        file=sys.stderr,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("what", choices=["lexicon", "idf", "all"])
     parser.add_argument("--corpora", type=Path, default=shared_corpora_dir())
     parser.add_argument("--discovered", type=int, default=1500, help="max discovered terms in the lexicon")

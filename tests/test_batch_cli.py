@@ -96,7 +96,7 @@ def test_sigterm_keeps_finished_documents_and_a_rerun_resumes(tmp_path: Path) ->
     while time.monotonic() < deadline and len(list((out / "cache").rglob("*.json"))) < 5:
         time.sleep(0.05)
     process.send_signal(signal.SIGTERM)
-    stdout, stderr = process.communicate(timeout=60)
+    _, stderr = process.communicate(timeout=60)
     assert process.returncode == 130, stderr
     assert "Run the same command again to resume" in stderr
     finished = len(list((out / "cache").rglob("*.json")))

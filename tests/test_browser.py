@@ -66,27 +66,30 @@ def report_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return policytext.report(output=out)
 
 
-def test_report_renders_with_tables_charts_and_no_console_errors(report_page: Path, tmp_path: Path) -> None:
-    result = chromium(report_page, tmp_path, "--dump-dom")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert console_errors(result.stderr) == []
-    dom = result.stdout
+@pytest.fixture(scope="module")
+def rendered(report_page: Path, tmp_path_factory: pytest.TempPathFactory) -> subprocess.CompletedProcess[str]:
+    """One Chromium run: the DOM after scripts ran, and the screenshot artifact."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report.png"
+    shot.unlink(missing_ok=True)
+    return chromium(report_page, tmp_path_factory.mktemp("chromium"), "--dump-dom", f"--screenshot={shot}")
+
+
+def test_report_renders_with_tables_charts_and_no_console_errors(rendered) -> None:
+    assert rendered.returncode == 0, rendered.stderr[-2000:]
+    assert console_errors(rendered.stderr) == []
+    dom = rendered.stdout
     assert 'data-report-ready="1"' in dom  # the inline script ran to its end
     assert len(re.findall(r"<tr>", dom.split('id="table-measures"')[1].split("</table>")[0])) == 21
     assert dom.count("<svg") >= 3
     assert '<span class="count" data-count-for="table-measures">20 / 20</span>' in dom
 
 
-def test_screenshot_artifact(report_page: Path, tmp_path: Path) -> None:
+def test_screenshot_artifact(rendered) -> None:
     from PIL import Image
 
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "report.png"
-    shot.unlink(missing_ok=True)
-    result = chromium(report_page, tmp_path, f"--screenshot={shot}")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert console_errors(result.stderr) == []
-    image = Image.open(shot).convert("RGB")
+    assert rendered.returncode == 0
+    image = Image.open(ARTIFACTS / "report.png").convert("RGB")
     assert image.size == (1280, 4000)
     # not a blank page: the header band is dark, the body light, many colours in between
     assert image.getpixel((20, 20))[0] < 80 and image.getpixel((20, 300))[0] > 200
@@ -156,8 +159,8 @@ def test_aligned_report_in_the_browser(tmp_path: Path, shared: Path) -> None:
     page = policytext.report(against=uppers, output=tmp_path / "aligned.html")
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "report_aligned.png"
-    result = chromium(page, tmp_path, f"--screenshot={shot}", window="1280,9000")
+    result = chromium(page, tmp_path, "--dump-dom", f"--screenshot={shot}", window="1280,9000")
     assert result.returncode == 0 and console_errors(result.stderr) == []
-    dom = chromium(page, tmp_path, "--dump-dom").stdout
+    dom = result.stdout
     assert 'data-report-ready="1"' in dom
     assert 'id="table-coverage"' in dom and 'id="chart-alignment"' in dom and "<mark>" in dom

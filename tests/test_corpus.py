@@ -46,7 +46,9 @@ def test_folder_is_read_recursively_with_record_files_expanded() -> None:
     assert ids == [*FILE_IDS, "records#0", "records#1", "records#2", "records#3", "records#4"]
     assert len(corpus) == 9
     refs = {ref.doc_id: ref for ref in corpus}
-    assert refs["county/songxi_science_notice.txt"].path == str(CORPUS / "county" / "songxi_science_notice.txt")
+    assert refs["county/songxi_science_notice.txt"].path == str(
+        CORPUS / "county" / "songxi_science_notice.txt"
+    )
     assert refs["records#1"].record == 1
 
 
@@ -94,7 +96,9 @@ def test_measures_and_units_tables(result: AnalysisResult) -> None:
     measures = result.measures[result.measures["doc_id"] == "hexi_education_plan.txt"]
     assert measures["path"].tolist()[:2] == ["一、/（一）", "一、/（二）"]
     assert measures["lead_units"].tolist() == ["市教育局", "市教育局", "市教育局", "市财政局", "市财政局"]
-    units = result.units[(result.units["doc_id"] == "hexi_education_plan.txt") & (result.units["measure"] == 3)]
+    units = result.units[
+        (result.units["doc_id"] == "hexi_education_plan.txt") & (result.units["measure"] == 3)
+    ]
     assert list(zip(units["name"], units["role"], strict=True)) == [
         ("市财政局", "lead"), ("市教育局", "support"), ("市人社局", "support"),
     ]  # fmt: skip
@@ -112,7 +116,9 @@ def test_worker_rows_equal_the_model_frames() -> None:
 
     doc = policytext.read(PLAN_PATH)
     pd.testing.assert_frame_equal(
-        pd.DataFrame(measure_columns(doc, "x")).drop(columns="doc_id"), doc.measures_frame(), check_dtype=False
+        pd.DataFrame(measure_columns(doc, "x")).drop(columns="doc_id"),
+        doc.measures_frame(),
+        check_dtype=False,
     )
     pd.testing.assert_frame_equal(
         pd.DataFrame(unit_columns(doc, "x")).drop(columns="doc_id"), doc.units_frame(), check_dtype=False
@@ -200,7 +206,9 @@ def test_cache_file_names_are_hashes_whatever_the_ids(tmp_path: Path) -> None:
     plan = PLAN_PATH.read_text(encoding="utf-8")
     import json
 
-    records.write_text(json.dumps({"id": "../../escape", "text": plan}, ensure_ascii=False) + "\n", encoding="utf-8")
+    records.write_text(
+        json.dumps({"id": "../../escape", "text": plan}, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     cache = tmp_path / "cache"
     result = Corpus(records, id_column="id").analyse(workers=0, cache=cache, keywords=False)
     assert result.documents.loc[0, "doc_id"] == "evil#../../escape"
@@ -221,7 +229,9 @@ def test_corrupt_cache_entry_is_recomputed(tmp_path: Path) -> None:
 @pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_save_and_load_round_trip(result: AnalysisResult, tmp_path: Path, fmt: str) -> None:
     result.save(tmp_path, format=fmt)
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*(f"{t}.{fmt}" for t in TABLES), "summary.json"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [*(f"{t}.{fmt}" for t in TABLES), "summary.json"]
+    )
     loaded = AnalysisResult.load(tmp_path)
     assert_same_tables(result, loaded)
     assert loaded.summary["analysed"] == 7
@@ -302,3 +312,18 @@ def test_a_killed_worker_does_not_stop_the_run(tmp_path: Path, result: AnalysisR
     survived = Corpus(CORPUS).analyse(workers=2, cache=False, chunk_size=1, progress=kill_one_worker)
     assert killed, "no worker was found to kill"
     assert_same_tables(result, survived)
+
+
+# -- a real public corpus ------------------------------------------------------------------------
+@pytest.mark.shared
+def test_state_council_documents(shared: Path) -> None:
+    path = shared / "state_council_2019" / "state_council_docs_2019snapshot.jsonl"
+    result = Corpus(path).analyse(workers=0, cache=False, keywords=False)
+    assert (len(result.documents), len(result.errors)) == (60, 0)
+    docs = result.documents.set_index("doc_number")
+    vocational = docs.loc["国发〔2019〕4号"]
+    assert vocational["issuer"] == "国务院"
+    assert "职业教育改革实施方案" in vocational["title"]
+    assert vocational["n_measures"] >= 10
+    assert result.documents["doc_number"].notna().all()  # from the record's doc_number column
+    assert result.measures.groupby("doc_id").size().sum() == result.documents["n_measures"].sum()

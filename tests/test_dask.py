@@ -21,7 +21,11 @@ def test_dask_local_cluster_equals_local_engine() -> None:
 
     local = Corpus(CORPUS).analyse(workers=2, cache=False, chunk_size=2)
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.CRITICAL
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.CRITICAL,
     ) as cluster:
         distributed = Corpus(CORPUS).analyse(
             engine="dask", scheduler=cluster.scheduler_address, cache=False, chunk_size=2

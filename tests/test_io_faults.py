@@ -69,6 +69,14 @@ def test_dangling_symlink(tmp_path: Path) -> None:
         load_text(link)
 
 
+def test_impossible_paths(tmp_path: Path) -> None:
+    inside_file = write(tmp_path / "plain.txt", NOTICE.encode()) / "child.txt"
+    for path in (inside_file, tmp_path / ("长" * 300 + ".txt"), str(tmp_path / "nul\x00.txt")):
+        with pytest.raises(InputError) as caught:
+            load_text(path)
+        assert caught.value.path == str(path)
+
+
 @pytest.mark.skipif(
     hasattr(os, "geteuid") and os.geteuid() == 0, reason="root reads files whatever their mode"
 )
@@ -193,7 +201,7 @@ def test_decode_bytes_with_encoding_never_raises_anything_else(data: bytes, enco
         text, used = decode_bytes(data, encoding=encoding)
     except PolicyTextError:
         return
-    assert text == data.decode(used)
+    assert text == data.decode(used).removeprefix("\ufeff")
 
 
 HTML_PIECES = st.sampled_from(
@@ -472,3 +480,36 @@ def test_record_file_where_only_the_first_line_is_bad(tmp_path: Path) -> None:
     good = json.dumps({"text": NOTICE}, ensure_ascii=False)
     items = list(iter_records(write(tmp_path / "p.jsonl", f"oops\n{good}\n{good}\n".encode())))
     assert [type(item).__name__ for item in items] == ["RecordError", "RawText", "RawText"]
+
+
+def test_gbk_jsonl_gets_an_encoding_hint(tmp_path: Path) -> None:
+    lines = "".join(json.dumps({"text": line}, ensure_ascii=False) + "\n" for line in LINES)
+    path = write(tmp_path / "gbk.jsonl", lines.encode("gbk"))
+    with pytest.raises(RecordError, match="encoding='gb18030'"):
+        iter_records(path)
+    items = list(iter_records(path, encoding="gb18030"))
+    assert [item.text for item in items if isinstance(item, RawText)] == LINES
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=1024),
+        st.sampled_from(
+            [b"PK\x03\x04", b"%PDF-1.7\n", b"\x1f\x8b", b"PAR1", b"<html>", b"\xef\xbb\xbf"]
+        ).flatmap(lambda head: st.binary(max_size=512).map(lambda tail: head + tail)),
+    ),
+    suffix=st.sampled_from(
+        [".txt", ".md", ".html", ".docx", ".pdf", ".jsonl", ".jsonl.gz", ".csv", ".parquet"]
+    ),
+)
+def test_load_text_on_arbitrary_bytes_only_raises_policytext_errors(
+    tmp_path: Path, data: bytes, suffix: str
+) -> None:
+    path = write(tmp_path / f"fuzz{suffix}", data)
+    try:
+        raw = load_text(path)
+    except PolicyTextError as error:
+        assert error.path == str(path)
+        return
+    assert isinstance(raw, RawText) and raw.text.strip()

@@ -26,6 +26,12 @@ def test_document_repr_html_is_a_card_with_every_measure(plan) -> None:
     assert len(rows) == len(plan.measures) == 20
     assert rows[5].find("td").get_text() == "二、（六）"
     assert "2025-02-08" in soup.get_text() and "20 措施 measures" in soup.get_text()
+    headings = [th.get_text() for th in soup.select("thead th")]
+    assert headings[:2] == ["编号 No.", "措施 Measure"]
+    assert ("牵头 Lead" in headings) == any(m.lead_units for m in plan.measures)
+    assert ("目标 Targets" in headings) == any(m.targets for m in plan.measures)
+    assert all(len(row.find_all("td")) == len(headings) for row in rows)
+
 
 
 def test_measure_repr_html_marks_units_and_targets(plan) -> None:

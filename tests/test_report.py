@@ -8,6 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given
+from hypothesis import strategies as st
 
 import policytext
 from policytext._util import sha256_file
@@ -83,7 +85,13 @@ def test_measure_table_has_one_row_per_measure_in_document_order(soup: Beautiful
     assert keys == sorted(keys)
     headers = [th.get_text() for th in soup.select("#table-measures thead th")]
     assert headers[:3] == ["编号 No.", "部分 Section", "措施 Measure"]
-    assert "时限 Deadlines" in headers and "目标 Targets" in headers
+    hint = soup.select_one("#measures p.hint").get_text()
+    for label, present in (
+        ("时限 Deadlines", any(m.deadlines for m in plan.measures)),
+        ("目标 Targets", any(m.targets for m in plan.measures)),
+        ("牵头单位 Lead", any(m.lead_units for m in plan.measures)),
+    ):
+        assert (label in headers) == present and (label in hint) == (not present)
     # (八) carries the target 不低于10年
     eighth = rows[7].get_text()
     assert "不低于10年" in eighth
@@ -214,6 +222,16 @@ def test_csv_into_a_file_is_a_one_line_error(tmp_path: Path) -> None:
         T.write_csv({"t": pd.DataFrame({"a": [1]})}, blocker)
 
 
+def test_document_without_measures_still_gives_a_report(tmp_path: Path) -> None:
+    doc = policytext.parse_text("关于做好测试工作的通知\n各单位要高度重视测试工作，认真抓好落实。")
+    html = policytext.report(doc, output=tmp_path / "e.html", embed_font=False).read_text(encoding="utf-8")
+    soup = BeautifulSoup(html, "html.parser")
+    assert soup.select_one("#table-measures") is None and "No measures were found" in soup.get_text()
+    assert "No responsible units were found." in soup.select_one("#responsibility").get_text()
+    md = policytext.report(doc, output=tmp_path / "e.md").read_text(encoding="utf-8")
+    assert "> No measures were found" in md and "`policytext report PLAN --against" in md
+
+
 # -- tables ------------------------------------------------------------------------------------
 
 
@@ -227,6 +245,15 @@ def test_responsibility_matrix_distinguishes_lead_and_support() -> None:
     assert load.loc["市财政局", "lead"] == 1 and load.loc["市财政局", "support"] == 1
     assert load.loc["市财政局", "measures"] == 2
     assert list(load.index[:2]) == ["市财政局", "市教育局"]  # leaders first, then by measures
+
+
+def test_overview_sums_up_units_deadlines_and_targets(plan) -> None:
+    lines = T.overview(policytext.read(UNSAFE))
+    assert lines[0].startswith("共2个部分、3项措施，涉及3个责任单位。")
+    assert "牵头最多：市财政局（1项）、市教育局（1项）" in lines[1]
+    assert "有明确时限的措施1项，有量化目标的措施1项" in lines[-1]
+    busiest = T.agency_load(plan).sort_values("measures", ascending=False, kind="stable").iloc[0]
+    assert any(f"{busiest.agency}（{busiest.measures}项）" in line for line in T.overview(plan))
 
 
 def test_canonical_agency_names(plan) -> None:
@@ -359,9 +386,80 @@ def test_alignment_tables_export(aligned, tmp_path: Path) -> None:
     )
     md = policytext.report(alignment=alignment, plan=policytext.corpora.load(), output=tmp_path / "a.md")
     assert "## 覆盖情况 Coverage" in md.read_text(encoding="utf-8")
+    # an Alignment without its upper documents: passages are found by their text instead of spans
+    out = policytext.report(
+        alignment=alignment, plan=policytext.corpora.load(), output=tmp_path / "a.html", embed_font=False
+    )
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    first = alignment.matches[0]
+    upper_box = soup.select("#pairs-list details.pair")[0].select(".side > div")[1]
+    assert [m.get_text() for m in upper_box.find_all("mark")] == [e.text for e in first.evidence]
 
 
 def test_roles_enum_covers_all_colours() -> None:
     from policytext.report.svg import ROLE_COLORS
 
     assert set(ROLE_COLORS) == {r.value for r in Role}
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_wide_alignment_matrix_keeps_matched_columns(aligned, tmp_path: Path, monkeypatch) -> None:
+    from policytext.report import alignment_view
+
+    _, alignment = aligned
+    monkeypatch.setattr(alignment_view, "MAX_MATRIX_COLUMNS", 5)
+    out = policytext.report(
+        alignment=alignment, plan=policytext.corpora.load(), output=tmp_path / "w.html", embed_font=False
+    )
+    soup = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser")
+    chart = soup.select_one("#chart-alignment")
+    matched = {(m.upper.doc, m.upper.index) for m in alignment.matches}
+    assert "the chart shows the" in chart.get_text()
+    column_labels = [t for t in chart.find_all("text") if t.get("transform")]
+    assert len(column_labels) == len(matched)
+
+
+def test_heatmap_colours_lead_and_support_differently(tmp_path: Path) -> None:
+    from policytext.report.svg import ROLE_COLORS
+
+    out = policytext.report(UNSAFE, output=tmp_path / "roles.html", embed_font=False)
+    svg = BeautifulSoup(out.read_text(encoding="utf-8"), "html.parser").select_one(
+        "#chart-responsibility svg"
+    )
+    fills = {
+        rect.find("title").get_text().split(" × ")[1].split(":")[0]: rect["fill"]
+        for rect in svg.find_all("rect")
+        if rect.find("title") and rect.find("title").get_text().startswith("一、（一）")
+    }
+    assert fills == {
+        "市教育局": ROLE_COLORS["lead"],
+        "市财政局": ROLE_COLORS["support"],
+        "市科技局": ROLE_COLORS["support"],
+    }
+
+
+def test_report_without_the_bundled_font_falls_back_to_css(tmp_path: Path, monkeypatch) -> None:
+    from policytext import fonts
+
+    monkeypatch.setattr(fonts, "bundled_font_path", lambda: None)
+    html = policytext.report(UNSAFE, output=tmp_path / "nofont.html").read_text(encoding="utf-8")
+    assert "@font-face" not in html and "'Noto Sans CJK SC'" in html
+
+
+@given(
+    text=st.text(alphabet="政策文本ab", min_size=0, max_size=30),
+    offset=st.integers(0, 50),
+    spans=st.lists(st.tuples(st.integers(0, 90), st.integers(0, 40)), max_size=6),
+)
+def test_highlight_reassembles_text_and_marks_only_spans(text: str, offset: int, spans) -> None:
+    ranges = [Span(start, start + length) for start, length in spans]
+    segments = highlight(text, offset, ranges)
+    assert "".join(s.text for s in segments) == text
+    position = offset
+    for segment in segments:
+        for index in range(position, position + len(segment.text)):
+            inside = any(r.start <= index < r.end for r in ranges)
+            assert inside == segment.mark
+        position += len(segment.text)
+    assert all(segment.text for segment in segments)

@@ -29,7 +29,7 @@ from policytext.align.score import (
     PairSignals,
     Scored,
     ScoringConfig,
-    score_pair,
+    score_candidates,
 )
 from policytext.align.semantic import WordVectors
 from policytext.align.units import AlignUnit, split_units
@@ -52,6 +52,8 @@ __all__ = [
 #: Indexes with at most this many units are scored exhaustively (every pair), larger ones
 #: through the ``top_k`` lexical candidates.
 EXHAUSTIVE_LIMIT = 600
+#: Routes (relays between upper levels) are computed by default for at most this many uppers.
+MAX_ROUTE_DOCS = 50
 _LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCIAL: 1, Level.MUNICIPAL: 2, Level.COUNTY: 3}
 _RELATION_ORDER = {r: i for i, r in enumerate(RELATIONS)}
 
@@ -62,11 +64,12 @@ def align(
     *,
     levels: Sequence[Level | str | None] | None = None,
     config: ScoringConfig = DEFAULT_CONFIG,
-    top_k: int = 40,
+    top_k: int = 30,
     semantic: bool = True,
     lower_kind: str = "auto",
     upper_kind: str = "auto",
     coverage_docs: str = "auto",
+    routes: bool | None = None,
 ) -> Alignment:
     """Align every unit of ``lower`` with the units of ``uppers``.
 
@@ -74,7 +77,9 @@ def align(
     ``levels``), or a prebuilt :class:`AlignIndex` (build once over thousands of documents).
     ``semantic=False`` drops the word-vector signal (and its weight).  ``coverage_docs`` is
     ``all`` (coverage and omissions for every upper document), ``matched`` (only documents with
-    a match) or ``auto`` (``all`` for up to 50 documents).
+    a match) or ``auto`` (``all`` for up to 50 documents).  ``routes`` aligns the matched
+    units of intermediate-level uppers one level up (national → provincial → city routes);
+    ``None`` does so for up to 50 upper documents (a plan and its parents, not a whole corpus).
     """
     if isinstance(uppers, AlignIndex):
         index = uppers
@@ -92,7 +97,9 @@ def align(
 
     matches = _match_units(index, scorer, config, lower_units, top_k)
     lower_refs = tuple(_ref(u, lower.name, lower_level) for u in lower_units)
-    relays = _relays(index, scorer, config, matches, top_k)
+    if routes is None:
+        routes = len(index.docs) <= MAX_ROUTE_DOCS
+    relays = _relays(index, scorer, config, matches, top_k) if routes else {}
     built = _build_matches(index, lower_units, lower_refs, matches, relays)
     coverage, omitted = _coverage(index, built, coverage_docs)
     taken = {m.lower.index for m in built}
@@ -112,9 +119,11 @@ def align(
             "copied_coverage": config.copied_coverage,
             "relative": config.relative,
             "max_matches": config.max_matches,
+            "max_per_doc": config.max_per_doc,
         },
         "top_k": top_k,
         "semantic": semantic,
+        "routes": routes,
         "upper_units": len(index),
     }
     return Alignment(
@@ -139,6 +148,8 @@ def _weights_only(vectors: WordVectors | None) -> WordVectors | None:
 
 class _NoEmbed(WordVectors):
     """Word weights without word vectors: embeds every text as the zero vector."""
+
+    embeds = False
 
     def __init__(self, base: WordVectors) -> None:  # noqa: D107 - share the base's arrays
         self.__dict__.update(base.__dict__)
@@ -174,11 +185,12 @@ def _score_against(
 ) -> list[Scored]:
     upper_units = [index.units[i] for i, _ in candidates]
     scorer.prepare([(("upper", u.doc, u.index), u.text) for u in upper_units])
-    scored = [
-        score_pair(config, unit_id, scorer.signals(unit, upper, lexical, lower_key=key))
-        for (unit_id, lexical), upper in zip(candidates, upper_units)
+    signals = [
+        scorer.signals(unit, upper, lexical, lower_key=key)
+        for (_, lexical), upper in zip(candidates, upper_units)
     ]
-    return config.select(scored)
+    ids = [unit_id for unit_id, _ in candidates]
+    return config.select(score_candidates(config, ids, [u.doc for u in upper_units], signals))
 
 
 def _match_units(

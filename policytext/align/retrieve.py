@@ -11,7 +11,6 @@ n-grams need no segmentation, so the index builds at several MB of text per seco
 from __future__ import annotations
 
 import pickle
-from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,31 +31,20 @@ _FORMAT = "policytext-align-index-1"
 _MULTIPLIER = np.uint64(1_000_003)
 _TRIGRAM_SALT = np.uint64(0x5BD1E995)
 _MIX = np.uint64(0x7FB5D329728EA185)
-#: Texts per chunk when counting n-grams (bounds temporary memory; chunks run on threads).
-CHUNK_TEXTS = 20000
+#: Queries skip n-grams found in more than this share of a large index's units: they add
+#: almost nothing to a cosine (low IDF) but make up most of the postings a query reads.
+COMMON_SHARE = 0.02
+#: ... but only in indexes of at least this many units (small indexes stay exact).
+PRUNE_FROM_UNITS = 20000
 
 
-def ngram_counts(texts: Sequence[str], *, threads: int = 1) -> sparse.csr_matrix:
-    """Hashed character 2- and 3-gram counts, one row per text.
+def ngram_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(text number, hashed column) of every character 2- and 3-gram occurrence.
 
     Only Han characters and Latin letters count (white space, digits and punctuation carry no
     content, and n-grams join across them).  Equivalent to a char-analyzer ``HashingVectorizer``
-    but vectorised with numpy over all texts at once, which is many times faster on millions of
-    characters; numpy releases the GIL, so ``threads`` > 1 uses several cores.
+    but vectorised with numpy over all texts at once: many times faster on millions of characters.
     """
-    texts = list(texts)
-    if len(texts) <= CHUNK_TEXTS:
-        return _ngram_chunk(texts)
-    chunks = [texts[i : i + CHUNK_TEXTS] for i in range(0, len(texts), CHUNK_TEXTS)]
-    if threads > 1:
-        with ThreadPoolExecutor(max_workers=threads) as pool:
-            parts = list(pool.map(_ngram_chunk, chunks))
-    else:
-        parts = [_ngram_chunk(c) for c in chunks]
-    return sparse.vstack(parts, format="csr")
-
-
-def _ngram_chunk(texts: list[str]) -> sparse.csr_matrix:
     n_texts = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n_texts)
     codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
@@ -67,7 +55,7 @@ def _ngram_chunk(texts: list[str]) -> sparse.csr_matrix:
     codes64 = codes[keep].astype(np.uint64)
     owner = owner[keep]
     if len(codes64) < 2:
-        return sparse.csr_matrix((n_texts, N_FEATURES), dtype=np.float32)
+        return np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32)
     same = owner[:-1] == owner[1:]
     bigram = codes64[:-1] * _MULTIPLIER + codes64[1:]
     same3 = same[:-1] & same[1:]
@@ -76,12 +64,49 @@ def _ngram_chunk(texts: list[str]) -> sparse.csr_matrix:
     rows = np.concatenate([owner[:-1][same], owner[:-2][same3]])
     key = (key ^ (key >> np.uint64(31))) * _MIX  # splitmix-style bit mixing before masking
     key ^= key >> np.uint64(27)
-    columns = (key & np.uint64(N_FEATURES - 1)).astype(np.int32)
+    return rows, (key & np.uint64(N_FEATURES - 1)).astype(np.int32)
+
+
+def ngram_counts(texts: Sequence[str]) -> sparse.csr_matrix:
+    """Hashed character 2–3-gram counts, one row per text (for queries: small inputs)."""
+    texts = list(texts)
+    rows, columns = ngram_keys(texts)
     matrix = sparse.csr_matrix(
-        (np.ones(len(columns), dtype=np.float32), (rows, columns)), shape=(n_texts, N_FEATURES)
+        (np.ones(len(columns), dtype=np.float32), (rows, columns)), shape=(len(texts), N_FEATURES)
     )
     matrix.sum_duplicates()
     return matrix
+
+
+def _postings(texts: list[str]) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """The inverted index (features × texts, sublinear-TF × IDF, L2-normalised per text) and IDF.
+
+    Built directly in posting order with one sort of (feature, text) keys, which is cheaper
+    than building text rows and transposing them.
+    """
+    n_texts = len(texts)
+    rows, columns = ngram_keys(texts)
+    combined = np.sort(columns.astype(np.int64) * n_texts + rows)
+    if len(combined):
+        starts = np.flatnonzero(np.concatenate(([True], combined[1:] != combined[:-1])))
+        counts = np.diff(np.append(starts, len(combined))).astype(np.float32)
+        unique = combined[starts]
+    else:
+        counts = np.zeros(0, dtype=np.float32)
+        unique = combined
+    del combined
+    feature = unique // n_texts if n_texts else unique
+    text = (unique - feature * n_texts).astype(np.int32)
+    document_frequency = np.bincount(feature, minlength=N_FEATURES)
+    idf = (np.log((1 + n_texts) / (1 + document_frequency)) + 1).astype(np.float32)
+    data = (1 + np.log(counts)) * idf[feature]
+    norms = np.sqrt(np.bincount(text, weights=data.astype(np.float64) ** 2, minlength=n_texts))
+    norms[norms == 0] = 1.0
+    data /= norms[text].astype(np.float32)
+    indptr = np.zeros(N_FEATURES + 1, dtype=np.int64)
+    np.cumsum(document_frequency, out=indptr[1:])
+    postings = sparse.csr_matrix((data.astype(np.float32), text, indptr), shape=(N_FEATURES, n_texts))
+    return postings, idf
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,7 +148,6 @@ class AlignIndex:
         *,
         kind: str = "auto",
         levels: Sequence[Level | str | None] | None = None,
-        threads: int = 1,
     ) -> AlignIndex:
         """Index every unit of ``docs``; ``levels`` overrides each document's ``header.level``."""
         if levels is not None and len(levels) != len(docs):
@@ -144,10 +168,8 @@ class AlignIndex:
                 )
             )
             units.extend(doc_units)
-        counts = ngram_counts([u.text for u in units], threads=threads)
-        document_frequency = np.bincount(counts.indices, minlength=N_FEATURES)
-        idf = (np.log((1 + len(units)) / (1 + document_frequency)) + 1).astype(np.float32)
-        return cls(infos, units, _weight(counts, idf).T.tocsr(), idf)
+        postings, idf = _postings([u.text for u in units])
+        return cls(infos, units, postings, idf)
 
     # -- querying ---------------------------------------------------------------------------
     def vectorize(self, texts: Sequence[str]) -> sparse.csr_matrix:
@@ -160,7 +182,14 @@ class AlignIndex:
 
     def candidates(self, texts: Sequence[str], top_k: int = 50) -> list[list[tuple[int, float]]]:
         """The ``top_k`` units by cosine for each query, best first (ties by unit index)."""
-        product = (self.vectorize(texts) @ self.postings).tocsr()
+        queries = self.vectorize(texts)
+        if len(self.units) >= PRUNE_FROM_UNITS:
+            # skip the most common n-grams (IDF below that of COMMON_SHARE): approximate
+            # cosine, the same top candidates, a fraction of the postings read
+            floor = np.float32(np.log(1 / COMMON_SHARE) + 1)
+            queries.data[self.idf[queries.indices] < floor] = 0
+            queries.eliminate_zeros()
+        product = (queries @ self.postings).tocsr()
         result = []
         for row in range(product.shape[0]):
             start, end = product.indptr[row], product.indptr[row + 1]

@@ -39,7 +39,23 @@ from policytext.align.tokens import content_words
 from policytext.align.units import AlignUnit
 
 Vectorize = Callable[[Sequence[str]], sparse.csr_matrix]
-SIGNALS = ("lexical", "sentence", "terms", "alignment", "semantic", "semantic_max")
+#: Signals of a pair on its own.
+PAIR_SIGNALS = (
+    "lexical",
+    "sentence",
+    "terms",
+    "alignment",
+    "semantic",
+    "semantic_max",
+    "soft_recall",
+    "soft_precision",
+)
+#: Word-vector cosines below this count as no similarity in the soft term match.
+SOFT_FLOOR = 0.35
+#: Signals of a pair among the other candidates of the same lower unit: how close it comes to
+#: the best candidate, and whether it is the best of its upper document.
+CONTEXT_SIGNALS = ("lexical_rel", "sentence_rel", "semantic_rel", "doc_best")
+SIGNALS = PAIR_SIGNALS + CONTEXT_SIGNALS
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;\n])")
 #: Sentences shorter than this are headings or fragments and join the next one.
 MIN_SENTENCE_CHARS = 8
@@ -58,6 +74,12 @@ class ScoringConfig:
             "alignment": 3.0,
             "semantic": 1.0,
             "semantic_max": 2.0,
+            "lexical_rel": 0.0,
+            "sentence_rel": 0.0,
+            "semantic_rel": 0.0,
+            "doc_best": 0.0,
+            "soft_recall": 0.0,
+            "soft_precision": 0.0,
         }
     )
     bias: float = -6.0
@@ -70,6 +92,8 @@ class ScoringConfig:
     relative: float = 0.6
     #: most matches kept per lower unit
     max_matches: int = 5
+    #: most matches kept per lower unit and upper document (``None``: no limit)
+    max_per_doc: int | None = None
 
     def without(self, *signals: str) -> ScoringConfig:
         """The same configuration with some signals switched off (for ablations)."""
@@ -79,6 +103,11 @@ class ScoringConfig:
     def score(self, signals: dict[str, float]) -> float:
         z = self.bias + sum(self.weights.get(k, 0.0) * signals.get(k, 0.0) for k in SIGNALS)
         return 1.0 / (1.0 + math.exp(-z))
+
+    def scores(self, features: np.ndarray) -> np.ndarray:
+        """Scores of many pairs from a :func:`feature_matrix` (columns in :data:`SIGNALS` order)."""
+        weights = np.array([self.weights.get(k, 0.0) for k in SIGNALS])
+        return 1.0 / (1.0 + np.exp(-(self.bias + features @ weights)))
 
     def relation(self, score: float, longest: int, coverage: float) -> str | None:
         """``copied``/``adapted`` need an adapted-level score (a long shared subject list alone
@@ -101,8 +130,16 @@ class ScoringConfig:
         if not ranked or ranked[0].relation is None:
             return []
         floor = ranked[0].score * self.relative
-        kept = [s for s in ranked if s.relation is not None and s.score >= floor]
-        return kept[: self.max_matches]
+        kept: list[Scored] = []
+        per_doc: dict[int, int] = {}
+        for s in ranked:
+            if s.relation is None or s.score < floor or len(kept) >= self.max_matches:
+                break
+            if self.max_per_doc is not None and per_doc.get(s.doc, 0) >= self.max_per_doc:
+                continue
+            per_doc[s.doc] = per_doc.get(s.doc, 0) + 1
+            kept.append(s)
+        return kept
 
 
 DEFAULT_CONFIG = ScoringConfig()
@@ -113,14 +150,46 @@ class Scored:
     """One candidate of a lower unit: upper unit id, score, relation (``None``: no match), signals."""
 
     unit_id: int
+    doc: int
     score: float
     relation: str | None
     signals: PairSignals
 
 
-def score_pair(config: ScoringConfig, unit_id: int, signals: PairSignals) -> Scored:
-    score = config.score(signals.as_dict())
-    return Scored(unit_id, score, config.relation(score, signals.longest, signals.coverage), signals)
+def feature_matrix(signals: Sequence[PairSignals], docs: Sequence[int]) -> np.ndarray:
+    """Pair and context signals of all candidates of one lower unit (rows), :data:`SIGNALS` columns."""
+    n = len(signals)
+    features = np.zeros((n, len(SIGNALS)))
+    if not n:
+        return features
+    n_pair = len(PAIR_SIGNALS)
+    for row, s in enumerate(signals):
+        features[row, :n_pair] = s.values()
+    column = {name: i for i, name in enumerate(SIGNALS)}
+    lexical = features[:, column["lexical"]]
+    sentence = features[:, column["sentence"]]
+    semantic_max = features[:, column["semantic_max"]]
+    features[:, column["lexical_rel"]] = lexical / max(float(lexical.max()), 1e-9)
+    features[:, column["sentence_rel"]] = sentence / max(float(sentence.max()), 1e-9)
+    features[:, column["semantic_rel"]] = semantic_max - float(semantic_max.max())
+    base = lexical + sentence + semantic_max
+    doc_array = np.asarray(docs)
+    for doc in np.unique(doc_array):
+        members = np.flatnonzero(doc_array == doc)
+        best = members[np.lexsort((members, -base[members]))[0]]
+        features[best, column["doc_best"]] = 1.0
+    return features
+
+
+def score_candidates(
+    config: ScoringConfig, unit_ids: Sequence[int], docs: Sequence[int], signals: Sequence[PairSignals]
+) -> list[Scored]:
+    """Score every candidate of one lower unit (context signals need them all together)."""
+    scores = config.scores(feature_matrix(signals, docs))
+    return [
+        Scored(unit_id, doc, float(score), config.relation(float(score), s.longest, s.coverage), s)
+        for unit_id, doc, score, s in zip(unit_ids, docs, scores, signals)
+    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +202,8 @@ class PairSignals:
     alignment: float
     semantic: float
     semantic_max: float
+    soft_recall: float
+    soft_precision: float
     coverage: float
     longest: int
     passages: tuple[Passage, ...]
@@ -146,7 +217,22 @@ class PairSignals:
             "alignment": self.alignment,
             "semantic": self.semantic,
             "semantic_max": self.semantic_max,
+            "soft_recall": self.soft_recall,
+            "soft_precision": self.soft_precision,
         }
+
+    def values(self) -> tuple[float, ...]:
+        """The pair signals in :data:`PAIR_SIGNALS` order."""
+        return (
+            self.lexical,
+            self.sentence,
+            self.terms,
+            self.alignment,
+            self.semantic,
+            self.semantic_max,
+            self.soft_recall,
+            self.soft_precision,
+        )
 
 
 def split_sentences(text: str) -> list[str]:
@@ -189,6 +275,7 @@ class _Profile:
 
     __slots__ = (
         "grams",
+        "in_vocab",
         "norm",
         "sentence_columns",
         "sentence_dense",
@@ -197,6 +284,9 @@ class _Profile:
         "text",
         "vector",
         "weights",
+        "word_vectors",
+        "word_weights",
+        "words",
     )
 
     def __init__(
@@ -206,6 +296,7 @@ class _Profile:
         vector: np.ndarray | None,
         sentence_vectors: np.ndarray | None,
         sentence_tfidf: _Rows | None,
+        word_vectors: WordVectors | None = None,
     ) -> None:
         self.text = text
         self.weights = weights
@@ -216,6 +307,43 @@ class _Profile:
         self.sentence_columns: np.ndarray | None = None
         self.sentence_dense: np.ndarray | None = None
         self.grams = seed_grams(text)
+        self.words = sorted(weights, key=lambda w: (-weights[w], w))
+        self.word_weights = np.array([weights[w] for w in self.words], dtype=np.float32)
+        self.word_vectors: np.ndarray | None = None
+        self.in_vocab: np.ndarray | None = None
+        if word_vectors is not None:
+            ids = [word_vectors.index.get(w, -1) for w in self.words]
+            self.in_vocab = np.array([i >= 0 for i in ids], dtype=bool)
+            self.word_vectors = word_vectors.vectors[[i if i >= 0 else 0 for i in ids]]
+
+    def soft_match(self, other: _Profile) -> tuple[float, float]:
+        """Soft term overlap: each word counts by its best word-vector cosine in the other text.
+
+        Exact shared words count 1; others count ``(cos - SOFT_FLOOR) / (1 - SOFT_FLOOR)`` when
+        positive (so 课程 meets 教材, 攻关 meets 研发).  Returns the IDF-weighted share of this
+        text's words found in ``other`` (recall) and of ``other``'s words found here (precision).
+        """
+        if not self.words or not other.words:
+            return 0.0, 0.0
+        exact = np.array([w in other.weights for w in self.words], dtype=bool)
+        exact_other = np.array([w in self.weights for w in other.words], dtype=bool)
+        best = exact.astype(np.float32)
+        best_other = exact_other.astype(np.float32)
+        if (
+            self.word_vectors is not None
+            and other.word_vectors is not None
+            and self.in_vocab is not None
+            and other.in_vocab is not None
+        ):
+            cos = self.word_vectors @ other.word_vectors.T
+            cos[~self.in_vocab, :] = 0
+            cos[:, ~other.in_vocab] = 0
+            soft = np.clip((cos - SOFT_FLOOR) / (1 - SOFT_FLOOR), 0, 1)
+            best = np.maximum(best, soft.max(axis=1))
+            best_other = np.maximum(best_other, soft.max(axis=0))
+        recall = float(best @ self.word_weights) / max(float(self.word_weights.sum()), 1e-9)
+        precision = float(best_other @ other.word_weights) / max(float(other.word_weights.sum()), 1e-9)
+        return recall, precision
 
     def sentence_similarity(self, other: _Profile) -> float:
         """Best cosine between a sentence of this text and one of ``other`` (TF-IDF n-grams).
@@ -246,6 +374,8 @@ class PairScorer:
 
     def __init__(self, vectors: WordVectors | None, vectorize: Vectorize | None = None) -> None:
         self.vectors = vectors
+        #: word vectors for the soft term match (none when the semantic signal is off)
+        self.soft_vectors = vectors if vectors is not None and vectors.embeds else None
         self.vectorize = vectorize
         self._profiles: dict[tuple[str, int, int], _Profile] = {}
 
@@ -267,7 +397,7 @@ class PairScorer:
             matrix = self.vectorize([s for group in sentences for s in group])
         sentence_words = [[content_words(s) for s in group] for group in sentences]
         embedded = None
-        if self.vectors is not None:
+        if self.vectors is not None and self.vectors.embeds:
             bags = [bag for words in sentence_words for bag in ([w for ws in words for w in ws], *words)]
             embedded = self.vectors.embed_batch(bags)
         row = vector_row = 0
@@ -284,7 +414,7 @@ class PairScorer:
                 weights = {w: self.vectors.weight(w) for w in bag}
             else:
                 weights = dict.fromkeys(bag, 1.0)
-            self._profiles[key] = _Profile(text, weights, vector, sentence_vectors, block)
+            self._profiles[key] = _Profile(text, weights, vector, sentence_vectors, block, self.soft_vectors)
 
     def signals(
         self, lower: AlignUnit, upper: AlignUnit, lexical: float, *, lower_key: str = "lower"
@@ -304,6 +434,7 @@ class PairScorer:
         if low.sentence_vectors is not None and up.sentence_vectors is not None:
             semantic_max = float((low.sentence_vectors @ up.sentence_vectors.T).max())
         sentence = low.sentence_similarity(up)
+        soft_recall, soft_precision = low.soft_match(up)
         return PairSignals(
             lexical=lexical,
             sentence=sentence,
@@ -311,6 +442,8 @@ class PairScorer:
             alignment=min(1.0, alignment),
             semantic=semantic,
             semantic_max=semantic_max,
+            soft_recall=soft_recall,
+            soft_precision=soft_precision,
             coverage=covered / max(1, len(lower.text)),
             longest=max((len(p) for p in passages), default=0),
             passages=tuple(passages),

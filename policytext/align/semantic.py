@@ -26,6 +26,9 @@ from policytext.errors import ConfigurationError
 class WordVectors:
     """Word vectors plus the word counts that give SIF and IDF weights."""
 
+    #: whether the vectors carry meaning (False for the weights-only stand-in used in ablations)
+    embeds = True
+
     def __init__(self, words: Sequence[str], counts: np.ndarray, vectors: np.ndarray, meta: dict) -> None:
         if len(words) != len(vectors) or len(words) != len(counts):
             raise ConfigurationError("word vectors: vocabulary and matrix sizes differ")

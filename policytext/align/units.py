@@ -26,7 +26,7 @@ _LEADING_LABEL = re.compile(
 MIN_PARAGRAPH_CHARS = 12
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)  # not frozen: building 150k of them (a laws corpus) must be cheap
 class AlignUnit:
     """One alignable piece of a document.
 
@@ -188,6 +188,7 @@ def _paragraph_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
         for node in doc.outline
         if node.depth == 0
     ]
+    numbered = _numbered_paths(doc)
     units: list[AlignUnit] = []
     position = 0
     for line in doc.text.split("\n"):
@@ -202,7 +203,7 @@ def _paragraph_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
                 doc=doc_index,
                 index=len(units),
                 kind="paragraph",
-                path=(f"¶{len(units) + 1}",),
+                path=numbered.get(start, (f"¶{len(units) + 1}",)),
                 title=_first_sentence(line),
                 text="".join(doc.text[a : a + n] for _, a, n in pieces),
                 span=Span(start, end),
@@ -213,6 +214,22 @@ def _paragraph_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
     return units
 
 
+def _numbered_paths(doc: PolicyDocument) -> dict[int, tuple[str, ...]]:
+    """Outline paths of numbered items by the offset where they start (a paragraph that opens
+    with 一、/（三） is named by its numbering rather than by its position)."""
+    paths: dict[int, tuple[str, ...]] = {}
+
+    def visit(node: OutlineNode, above: tuple[str, ...]) -> None:
+        path = (*above, node.label)
+        paths.setdefault(node.span.start, path)
+        for child in node.children:
+            visit(child, path)
+
+    for top in doc.outline:
+        visit(top, ())
+    return paths
+
+
 def _is_content_paragraph(line: str) -> bool:
     """A paragraph that states something: long enough and more than a bare heading."""
     stripped = line.strip()
@@ -220,8 +237,8 @@ def _is_content_paragraph(line: str) -> bool:
         return False
     label = _LEADING_LABEL.match(stripped)
     body = stripped[label.end() :] if label else stripped
-    # a heading-only line: short and without a full stop inside it
-    return not (len(body) <= 40 and not _SENTENCE_MARK.search(body.rstrip("。；")))
+    # a heading-only line: short and without any sentence punctuation
+    return not (len(body) <= 40 and not _SENTENCE_MARK.search(body))
 
 
 def _first_sentence(line: str) -> str | None:

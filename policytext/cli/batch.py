@@ -39,15 +39,39 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("input", help="a folder, a JSONL(.gz)/CSV/Parquet file, or one document file")
     parser.add_argument("-o", "--outdir", required=True, help="output folder (created if missing)")
-    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores; 0: in this process)")
-    parser.add_argument("--engine", choices=("local", "dask"), default="local", help="execution engine (default: local)")
-    parser.add_argument("--scheduler", default=None, metavar="ADDRESS", help="address of a running Dask scheduler (with --engine dask)")
-    parser.add_argument("--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)")
-    parser.add_argument("--text-column", default=None, help="text field of record files (default: text/content/full_text/body)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="worker processes (default: all cores; 0: in this process)"
+    )
+    parser.add_argument(
+        "--engine", choices=("local", "dask"), default="local", help="execution engine (default: local)"
+    )
+    parser.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="ADDRESS",
+        help="address of a running Dask scheduler (with --engine dask)",
+    )
+    parser.add_argument(
+        "--format", choices=("parquet", "csv"), default="parquet", help="table format (default: parquet)"
+    )
+    parser.add_argument(
+        "--text-column",
+        default=None,
+        help="text field of record files (default: text/content/full_text/body)",
+    )
     parser.add_argument("--id-column", default=None, help="field of record files used as document id")
     parser.add_argument("--top", type=int, default=20, help="keywords per document (default: 20)")
+    parser.add_argument(
+        "--keyword-mmr",
+        type=float,
+        default=None,
+        metavar="WEIGHT",
+        help="de-duplicate keywords by MMR with this weight, e.g. 0.7 (slower; default: plain top-k)",
+    )
     parser.add_argument("--user-dict", default=None, help="jieba-format user dictionary for segmentation")
-    parser.add_argument("--no-cache", action="store_true", help="recompute every document (the cache is still refreshed)")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="recompute every document (the cache is still refreshed)"
+    )
     parser.add_argument("--chunk-size", type=int, default=50, help="documents per task (default: 50)")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(func=run)
@@ -67,7 +91,9 @@ def run(args: argparse.Namespace) -> int:
     corpus = Corpus(args.input, text_column=args.text_column, id_column=args.id_column)
     total = len(corpus)
     if total == 0:
-        raise InputError("no supported documents found (txt, md, docx, pdf, html, jsonl, csv, parquet)", args.input)
+        raise InputError(
+            "no supported documents found (txt, md, docx, pdf, html, jsonl, csv, parquet)", args.input
+        )
     cache_dir = outdir / "cache"
     if args.no_cache:
         ResultCache(cache_dir).clear()
@@ -80,6 +106,7 @@ def run(args: argparse.Namespace) -> int:
                 scheduler=args.scheduler,
                 cache=cache_dir,
                 top_keywords=args.top,
+                keyword_mmr=args.keyword_mmr,
                 user_dict=args.user_dict,
                 chunk_size=args.chunk_size,
                 progress=tick,

@@ -35,8 +35,12 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--scheme", default="rothwell", help="rothwell (default), howlett, or a lexicon .json file"
     )
-    parser.add_argument("--level", choices=("measure", "sentence"), default="measure", help="default: measure")
-    parser.add_argument("--threshold", type=float, default=None, help="confidence threshold (default: the lexicon's)")
+    parser.add_argument(
+        "--level", choices=("measure", "sentence"), default="measure", help="default: measure"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=None, help="confidence threshold (default: the lexicon's)"
+    )
     parser.add_argument(
         "--by",
         default=None,

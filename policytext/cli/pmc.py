@@ -30,7 +30,9 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("files", nargs="+", metavar="FILE", help="documents (txt, docx, pdf, html …) or bundled names")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="documents (txt, docx, pdf, html …) or bundled names"
+    )
     add_reading_options(parser)
     parser.add_argument("--scheme", default=None, help="a PMC scheme .json (default: the bundled one)")
     parser.add_argument(

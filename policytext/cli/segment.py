@@ -66,9 +66,6 @@ def run(args: argparse.Namespace) -> int:
     text = read_input(args.file)
     out = sys.stdout
     for line in text.splitlines():
-        if args.pos:
-            words = [f"{t.text}/{t.pos}" for t in segmenter.tokenize(line)]
-        else:
-            words = segmenter.cut(line)
+        words = [f"{t.text}/{t.pos}" for t in segmenter.tokenize(line)] if args.pos else segmenter.cut(line)
         out.write(args.delimiter.join(words) + "\n")
     return 0

@@ -55,7 +55,7 @@ def signature(text: str, num_perm: int = DEFAULT_NUM_PERM, k: int = DEFAULT_SHIN
     first = np.searchsorted(hashes, boundaries)  # hashes are sorted: the first of a bin is its min
     present = first < hashes.size
     present[present] = (hashes[first[present]] >> shift) == np.arange(num_perm, dtype=np.uint64)[present]
-    values = ((hashes[np.minimum(first, hashes.size - 1)] >> np.uint64(64 - bits - 32)) & np.uint64(0xFFFFFFFF))
+    values = (hashes[np.minimum(first, hashes.size - 1)] >> np.uint64(64 - bits - 32)) & np.uint64(0xFFFFFFFF)
     result[present] = values[present].astype(np.uint32)
     if not present.all():
         filled = np.flatnonzero(present)

@@ -141,7 +141,9 @@ def keyword_trends(
         .reset_index()
     )
     table["share"] = table["documents"] / table["group"].map(sizes).astype("float64")
-    table = table.sort_values(["group", "documents", "term"], ascending=[True, False, True]).reset_index(drop=True)
+    table = table.sort_values(["group", "documents", "term"], ascending=[True, False, True]).reset_index(
+        drop=True
+    )
     table = table.rename(columns={"group": by})
     if pivot:
         return table.pivot(index=by, columns="term", values="share").fillna(0.0)
@@ -154,7 +156,9 @@ def signatures(result: AnalysisResult) -> tuple[list[str], np.ndarray]:
     documents = result.documents.dropna(subset=["minhash"])
     if len(documents) < len(result.documents):
         missing = len(result.documents) - len(documents)
-        raise ConfigurationError(f"{missing} document(s) have no MinHash signature (analyse with minhash=True)")
+        raise ConfigurationError(
+            f"{missing} document(s) have no MinHash signature (analyse with minhash=True)"
+        )
     ids = documents["doc_id"].astype(str).tolist()
     if not ids:
         return ids, np.empty((0, 0), dtype=np.uint32)
@@ -232,7 +236,9 @@ def near_duplicates(result: AnalysisResult, *, threshold: float = 0.8, bands: in
         if similarity >= threshold:
             pairs.append((ids[first], ids[second], similarity))
     frame = pd.DataFrame(pairs, columns=columns)
-    return frame.sort_values(["similarity", "doc_a", "doc_b"], ascending=[False, True, True]).reset_index(drop=True)
+    return frame.sort_values(["similarity", "doc_a", "doc_b"], ascending=[False, True, True]).reset_index(
+        drop=True
+    )
 
 
 # -- citations --------------------------------------------------------------------------------
@@ -252,7 +258,13 @@ def normalise_title(title: str | None) -> str:
 def _normalise_number(number: str | None) -> str:
     if not number:
         return ""
-    return re.sub(r"\s", "", str(number)).replace("[", "〔").replace("]", "〕").replace("［", "〔").replace("］", "〕")
+    return (
+        re.sub(r"\s", "", str(number))
+        .replace("[", "〔")
+        .replace("]", "〕")
+        .replace("［", "〔")
+        .replace("］", "〕")
+    )
 
 
 def citation_table(result: AnalysisResult) -> pd.DataFrame:
@@ -278,7 +290,9 @@ def citation_table(result: AnalysisResult) -> pd.DataFrame:
             by_number[key].append(doc_id)
     resolved: list[Any] = []
     how: list[Any] = []
-    for doc_id, title, number in zip(citations["doc_id"], citations["title"], citations["doc_number"], strict=True):
+    for doc_id, title, number in zip(
+        citations["doc_id"], citations["title"], citations["doc_number"], strict=True
+    ):
         number_key = _normalise_number(number if number is not pd.NA else None)
         title_key = normalise_title(title if title is not pd.NA else None)
         if number_key and by_number.get(number_key):
@@ -313,8 +327,14 @@ def citation_graph(result: AnalysisResult, *, include_external: bool = False) ->
 
     graph = nx.DiGraph()
     for row in result.documents[["doc_id", "title", "date", "level", "region"]].itertuples(index=False):
-        graph.add_node(row.doc_id, title=_plain(row.title), date=_plain(row.date), level=_plain(row.level),
-                       region=_plain(row.region), external=False)
+        graph.add_node(
+            row.doc_id,
+            title=_plain(row.title),
+            date=_plain(row.date),
+            level=_plain(row.level),
+            region=_plain(row.region),
+            external=False,
+        )
     table = citation_table(result)
     for doc_id, title, cited in zip(table["doc_id"], table["title"], table["cited_doc_id"], strict=True):
         if cited is pd.NA or cited is None:

@@ -166,8 +166,10 @@ class LocalEngine:
                     if restarts > MAX_RESTARTS:
                         raise PolicyTextError(f"worker processes died {restarts} times; giving up")
                     executor = self._executor(options)
-        finally:
+        except BaseException:  # Ctrl-C, SIGTERM, an error in the caller's callback: stop now
             _stop(executor)
+            raise
+        executor.shutdown(wait=True)
 
 
 def _ping() -> int:
@@ -225,7 +227,9 @@ class DaskEngine:
             try:
                 client = Client(self.scheduler, timeout="10s")
             except (OSError, TimeoutError) as error:
-                raise ConfigurationError(f"cannot reach the Dask scheduler at {self.scheduler} ({error})") from None
+                raise ConfigurationError(
+                    f"cannot reach the Dask scheduler at {self.scheduler} ({error})"
+                ) from None
             self.workers = max(1, len(client.scheduler_info().get("workers", {})) or self.workers)
             self.max_pending = self.workers * 3
         else:

@@ -77,7 +77,9 @@ class AnalysisResult:
             else:
                 with atomic_open(folder / f"{name}.csv", "w") as handle:
                     frame.to_csv(handle, index=False)
-        atomic_write_text(folder / "summary.json", json.dumps(self.summary, ensure_ascii=False, indent=2) + "\n")
+        atomic_write_text(
+            folder / "summary.json", json.dumps(self.summary, ensure_ascii=False, indent=2) + "\n"
+        )
         return folder
 
     @classmethod
@@ -90,8 +92,9 @@ class AnalysisResult:
             if parquet.is_file():
                 tables[name] = pd.read_parquet(parquet)
             elif csv.is_file():
-                tables[name] = _typed(name, pd.read_csv(csv, dtype=_csv_dtypes(name), keep_default_na=False,
-                                                        na_values=[""]))
+                tables[name] = _typed(
+                    name, pd.read_csv(csv, dtype=_csv_dtypes(name), keep_default_na=False, na_values=[""])
+                )
             elif name == "citations":
                 tables[name] = empty_table(name)
             else:
@@ -112,8 +115,11 @@ def empty_table(name: str) -> pd.DataFrame:
 
 
 def _csv_dtypes(name: str) -> dict[str, Any]:
-    return {c: "string" for c in COLUMNS[name] if c not in _INTEGER_COLUMNS and not c.startswith("n_")
-            and c != "score"}
+    return {
+        c: "string"
+        for c in COLUMNS[name]
+        if c not in _INTEGER_COLUMNS and not c.startswith("n_") and c != "score"
+    }
 
 
 def _typed(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,6 +144,7 @@ class Collector:
         self.n_cached = 0
         self.n_computed = 0
         self.worker_seconds = 0.0
+        self.worker_cpu_seconds = 0.0
 
     @staticmethod
     def _empty(name: str) -> dict[str, list[Any]]:
@@ -150,6 +157,7 @@ class Collector:
         else:
             self.n_computed += 1
             self.worker_seconds += float(result.get("seconds") or 0.0)
+            self.worker_cpu_seconds += float(result.get("cpu_seconds") or 0.0)
         if result.get("error"):
             self._add_row("errors", result["error"], seq)
             return

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "date": ("date", "publish_date", "release_time", "version_date", "发布日期", "成文日期", "year"),
     "region": ("region", "province", "地区", "省份"),
     "source": ("source", "url", "source_url", "policy_source"),
+    "doc_number": ("doc_number", "文号", "发文字号"),
 }
 
 
@@ -111,6 +113,10 @@ class Source:
         for item in self.items():
             yield item.ref
 
+    def count(self) -> int:
+        """How many items :meth:`items` yields (subclasses count without reading texts)."""
+        return sum(1 for _ in self.items())
+
     def describe(self) -> str:  # pragma: no cover - abstract
         raise NotImplementedError
 
@@ -123,10 +129,14 @@ class FileSource(Source):
     """
 
     def __init__(self, files: Sequence[tuple[Path, str]], label: str) -> None:
-        self._files = list(files)  # (path, doc_id)
+        # absolute paths: a Dask worker (another process, maybe another folder) reads them
+        self._files = [(Path(os.path.abspath(path)), doc_id) for path, doc_id in files]
         self._label = label
 
     def __len__(self) -> int:
+        return len(self._files)
+
+    def count(self) -> int:
         return len(self._files)
 
     def items(self) -> Iterator[WorkItem]:
@@ -175,12 +185,32 @@ class RecordSource(Source):
         for index, raw in enumerate(records):
             if isinstance(raw, PolicyTextError):
                 ref = DocumentRef(f"{self.id_prefix}#{index}", str(self.path), index)
-                yield WorkItem(ref, text_hash(f"problem:{raw.reason}"), problem=raw.reason,
-                               problem_class=type(raw).__name__)
+                yield WorkItem(
+                    ref,
+                    text_hash(f"problem:{raw.reason}"),
+                    problem=raw.reason,
+                    problem_class=type(raw).__name__,
+                )
                 continue
             record = raw.source.record if raw.source.record is not None else index
             ref = DocumentRef(self._doc_id(record, raw.metadata), str(self.path), record, raw.metadata)
             yield WorkItem(ref, text_hash(raw.text), raw.text, source=raw.source, warnings=raw.warnings)
+
+    def count(self) -> int:
+        """Records in the file: non-blank lines of JSON Lines, rows of Parquet, else a full read."""
+        from policytext.io.sniff import suffix_of
+
+        suffix = suffix_of(self.path)
+        try:
+            if suffix in (".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz"):
+                return _count_lines(self.path)
+            if suffix == ".parquet":
+                import pyarrow.parquet as pq
+
+                return int(pq.ParquetFile(self.path).metadata.num_rows) or 1
+        except Exception:  # unreadable: items() yields one error item for the file
+            return 1
+        return super().count()
 
     def _doc_id(self, index: int, metadata: Mapping[str, Any]) -> str:
         if self.id_column and metadata.get(self.id_column) not in (None, ""):
@@ -206,6 +236,8 @@ class MemorySource(Source):
             path = Path(document)
             self._items.append(FileSource([(path, path.name)], str(path)).items().__next__())
             return
+        text: Any
+        metadata: dict[str, Any]
         if isinstance(document, str):
             text, metadata = document, {}
         elif isinstance(document, PolicyDocument):
@@ -218,7 +250,9 @@ class MemorySource(Source):
             if document.get("id") not in (None, ""):
                 doc_id = str(document["id"])
         else:
-            raise InputError(f"document {index} is a {type(document).__name__}; give str, dict or PolicyDocument")
+            raise InputError(
+                f"document {index} is a {type(document).__name__}; give str, dict or PolicyDocument"
+            )
         ref = DocumentRef(doc_id, None, None, metadata)
         if isinstance(text, str):
             self._items.append(WorkItem(ref, text_hash(text), text))
@@ -229,11 +263,29 @@ class MemorySource(Source):
     def __len__(self) -> int:
         return len(self._items)
 
+    def count(self) -> int:
+        return len(self._items)
+
     def items(self) -> Iterator[WorkItem]:
         yield from self._items
 
     def describe(self) -> str:
         return f"{len(self._items)} documents in memory"
+
+
+def _count_lines(path: Path) -> int:
+    """Non-blank lines of a (possibly gzip-compressed) text file, without decoding them."""
+    import gzip
+
+    with open(path, "rb") as raw:
+        compressed = raw.read(2) == b"\x1f\x8b"
+    opener: Any = gzip.open if compressed else open
+    count = 0
+    with opener(path, "rb") as handle:
+        for line in handle:
+            if line.strip():
+                count += 1
+    return count or 1  # an empty file is one error item
 
 
 def _looks_like_path(value: str | PurePath) -> bool:
@@ -266,7 +318,11 @@ def folder_sources(
             continue
         if _is_record_file(path):
             prefix = relative.as_posix()
-            prefix = _record_stem(Path(prefix)) if "/" not in prefix else str(PurePath(prefix).parent / _record_stem(path))
+            prefix = (
+                _record_stem(Path(prefix))
+                if "/" not in prefix
+                else str(PurePath(prefix).parent / _record_stem(path))
+            )
             sources.append(RecordSource(path, text_column=text_column, id_column=id_column, id_prefix=prefix))
         elif _is_document_file(path):
             documents.append((path, relative.as_posix()))

@@ -66,7 +66,10 @@ def _merge(labels: list[InstrumentLabel]) -> list[InstrumentLabel]:
             merged[key] = label
         else:
             merged[key] = InstrumentLabel(
-                label.type, label.subtype, max(old.confidence, label.confidence), old.evidence + label.evidence
+                label.type,
+                label.subtype,
+                max(old.confidence, label.confidence),
+                old.evidence + label.evidence,
             )
     return sorted(merged.values(), key=lambda label: -label.confidence)
 
@@ -119,7 +122,9 @@ def classify(
     """
     if level not in LEVELS:
         raise ConfigurationError(f"level must be one of {', '.join(LEVELS)}, got {level!r}")
-    labeller: TextLabeller = classifier if classifier is not None else LexiconClassifier(scheme, threshold=threshold)
+    labeller: TextLabeller = (
+        classifier if classifier is not None else LexiconClassifier(scheme, threshold=threshold)
+    )
     measures = doc.measures or _whole_document(doc)
     coded = tuple(code_measure(m, i, labeller, level) for i, m in enumerate(measures))
     lexicon = getattr(labeller, "lexicon", None)

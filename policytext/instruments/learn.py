@@ -104,10 +104,13 @@ class InstrumentClassifier:
             raise ConfigurationError("need at least two coded texts to train")
         binarizer = MultiLabelBinarizer()
         y = binarizer.fit_transform(label_sets)
-        trivial = [c for c, column in zip(binarizer.classes_, y.T) if column.min() == column.max()]
+        trivial = [
+            c for c, column in zip(binarizer.classes_, y.T, strict=True) if column.min() == column.max()
+        ]
         if trivial:
             raise ConfigurationError(
-                "every label needs positive and negative examples; not so for: " + ", ".join(map(str, trivial))
+                "every label needs positive and negative examples; not so for: "
+                + ", ".join(map(str, trivial))
             )
         self._vectorizer = TfidfVectorizer(analyzer=self._analyzer, sublinear_tf=True, min_df=self.min_df)
         x = self._vectorizer.fit_transform(list(texts))
@@ -160,7 +163,9 @@ class InstrumentClassifier:
             best = sorted((w, t) for t, w in contributions.items() if w > 0)[::-1][: self.max_evidence]
             weights = {t: w for w, t in best}
             evidence = tuple(
-                Evidence(t.text, Span(t.start, t.end), t.text, weights[t.text]) for t in tokens if t.text in weights
+                Evidence(t.text, Span(t.start, t.end), t.text, weights[t.text])
+                for t in tokens
+                if t.text in weights
             )
             type_id, subtype = self._type_and_subtype(self.classes_[index])
             labels.append(InstrumentLabel(type_id, subtype, float(probabilities[index]), evidence))

@@ -37,7 +37,7 @@ DEFAULT_THRESHOLD = 0.55
 DEFAULT_TITLE_BOOST = 1.5
 
 _SENTENCE_END = "。；！？;!?"
-_SENTENCE_RE = re.compile(rf"[^{_SENTENCE_END}\n]+[{_SENTENCE_END}]*")
+_SENTENCE_RE = re.compile(rf"[^{_SENTENCE_END}\n]+[{_SENTENCE_END}]*|[{_SENTENCE_END}]+")
 
 
 def data_path(name: str) -> Path:
@@ -170,7 +170,13 @@ class Lexicon:
                 kept = tuple(c for c in sub.cues if c.key not in overridden) + extra
             new.append(SubtypeCues(sub.id, sub.type, kept, sub.en))
         return Lexicon(
-            self.scheme, tuple(new), dict(self.type_names), self.threshold, self.title_boost, self.title, self.source
+            self.scheme,
+            tuple(new),
+            dict(self.type_names),
+            self.threshold,
+            self.title_boost,
+            self.title,
+            self.source,
         )
 
 
@@ -183,7 +189,9 @@ def load_lexicon(scheme: str | Path | Mapping[str, Any] | Lexicon = "rothwell") 
     name = str(scheme)
     path = data_path(SCHEMES[name]) if name in SCHEMES else Path(name)
     if name not in SCHEMES and path.suffix.lower() != ".json":
-        raise ConfigurationError(f"unknown instrument scheme {name!r}; use one of {', '.join(SCHEMES)} or a .json file")
+        raise ConfigurationError(
+            f"unknown instrument scheme {name!r}; use one of {', '.join(SCHEMES)} or a .json file"
+        )
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except FileNotFoundError:
@@ -195,7 +203,9 @@ def load_lexicon(scheme: str | Path | Mapping[str, Any] | Lexicon = "rothwell") 
 
 def _matches(cues: Sequence[Cue], text: str) -> list[tuple[int, int, Cue]]:
     """Cue matches of one sub-type, longest first, without matches nested in a kept longer one."""
-    found = [(m.start(), m.end(), cue) for cue in cues for m in cue.pattern.finditer(text) if m.end() > m.start()]
+    found = [
+        (m.start(), m.end(), cue) for cue in cues for m in cue.pattern.finditer(text) if m.end() > m.start()
+    ]
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
     kept: list[tuple[int, int, Cue]] = []
     for start, end, cue in found:
@@ -249,14 +259,18 @@ class LexiconClassifier:
     def __repr__(self) -> str:
         return f"LexiconClassifier({self.scheme!r}, threshold={self.threshold})"
 
-    def scores(self, text: str, heading: Span | None = None) -> list[tuple[SubtypeCues, float, list[Evidence]]]:
+    def scores(
+        self, text: str, heading: Span | None = None
+    ) -> list[tuple[SubtypeCues, float, list[Evidence]]]:
         """Every sub-type's raw score and evidence for ``text`` (spans relative to ``text``)."""
         results = []
         for sub in self.lexicon.subtypes:
             evidence: list[Evidence] = []
             weights: dict[str, float] = {}
             for start, end, cue in _matches(sub.cues, text):
-                boost = self.title_boost if heading is not None and heading.contains(Span(start, end)) else 1.0
+                boost = (
+                    self.title_boost if heading is not None and heading.contains(Span(start, end)) else 1.0
+                )
                 weights[cue.key] = max(weights.get(cue.key, cue.weight), cue.weight * boost)
                 evidence.append(Evidence(text[start:end], Span(start, end), cue.key, cue.weight * boost))
             results.append((sub, sum(weights.values()), evidence))

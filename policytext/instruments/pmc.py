@@ -17,7 +17,7 @@ from __future__ import annotations
 import importlib.resources
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -105,7 +105,11 @@ class PMCScheme:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], source: str | None = None) -> PMCScheme:
-        if not isinstance(data, Mapping) or not isinstance(data.get("variables"), list) or not data["variables"]:
+        if (
+            not isinstance(data, Mapping)
+            or not isinstance(data.get("variables"), list)
+            or not data["variables"]
+        ):
             raise ConfigurationError("a PMC scheme needs a non-empty 'variables' list", source)
         variables = []
         seen: set[str] = set()
@@ -122,15 +126,34 @@ class PMCScheme:
                 rules = tuple(sub.get("rules", ()))
                 for rule in rules:
                     if rule.get("rule") not in RULES:
-                        raise ConfigurationError(f"{sid}: unknown rule {rule.get('rule')!r}; known: {', '.join(RULES)}", source)
+                        raise ConfigurationError(
+                            f"{sid}: unknown rule {rule.get('rule')!r}; known: {', '.join(RULES)}", source
+                        )
                     for pattern in rule.get("patterns", ()):
                         _compile(pattern, f"{source or 'scheme'}: {sid}")
                 subs.append(
-                    SubVariable(sid, vid, sub.get("name", sid), sub.get("name_zh", sub.get("name", sid)), rules, bool(sub.get("all")))
+                    SubVariable(
+                        sid,
+                        vid,
+                        sub.get("name", sid),
+                        sub.get("name_zh", sub.get("name", sid)),
+                        rules,
+                        bool(sub.get("all")),
+                    )
                 )
-            variables.append(Variable(vid, entry.get("name", vid), entry.get("name_zh", entry.get("name", vid)), tuple(subs)))
+            variables.append(
+                Variable(
+                    vid, entry.get("name", vid), entry.get("name_zh", entry.get("name", vid)), tuple(subs)
+                )
+            )
         grades = tuple(
-            sorted((Grade(float(g["min"]), g["grade"], g.get("grade_zh", g["grade"])) for g in data.get("grades", [])), key=lambda g: -g.min)
+            sorted(
+                (
+                    Grade(float(g["min"]), g["grade"], g.get("grade_zh", g["grade"]))
+                    for g in data.get("grades", [])
+                ),
+                key=lambda g: -g.min,
+            )
         )
         ids = [v.id for v in variables]
         surface = tuple(tuple(row) for row in data.get("surface", ()))
@@ -141,7 +164,11 @@ class PMCScheme:
 
     def with_grades(self, bands: Iterable[tuple[float, str] | tuple[float, str, str]]) -> PMCScheme:
         """A copy with other grade bands: ``[(9, "perfect"), (7, "excellent"), (5, "acceptable"), (0, "poor")]``."""
-        grades = tuple(sorted((Grade(float(b[0]), b[1], b[2] if len(b) > 2 else b[1]) for b in bands), key=lambda g: -g.min))  # type: ignore[misc]
+        grades = tuple(
+            sorted(
+                (Grade(float(b[0]), b[1], b[2] if len(b) > 2 else b[1]) for b in bands), key=lambda g: -g.min
+            )
+        )
         return PMCScheme(self.variables, grades, self.surface, self.name, self.source)
 
     def subvariable_ids(self) -> list[str]:
@@ -360,8 +387,14 @@ def _rule_targets(rule: Mapping[str, Any], ctx: _Context) -> list[Hit]:
 
 
 def _rule_citations(rule: Mapping[str, Any], ctx: _Context) -> list[Hit]:
+    own = ctx.doc.header.title
     citations = list(ctx.doc.citations) or [c for m in ctx.doc.measures for c in m.citations]
-    return [Hit(f"《{c.title}》", c.span) for c in citations] if len(citations) >= int(rule.get("min", 1)) else []
+    citations = [c for c in citations if c.title != own]  # a 印发通知 names the document itself
+    return (
+        [Hit(f"《{c.title}》", c.span) for c in citations]
+        if len(citations) >= int(rule.get("min", 1))
+        else []
+    )
 
 
 def _rule_deadlines(rule: Mapping[str, Any], ctx: _Context) -> list[Hit]:
@@ -401,7 +434,10 @@ def _rule_instrument_subtype(rule: Mapping[str, Any], ctx: _Context) -> list[Hit
     coded = [m for m in result.measures if wanted & set(m.subtypes)]
     if len(coded) < int(rule.get("min_measures", 1)):
         return []
-    return [Hit(f"{'/'.join(m.path) or 'document'}: {', '.join(wanted & set(m.subtypes))}", m.measure.span) for m in coded]
+    return [
+        Hit(f"{'/'.join(m.path) or 'document'}: {', '.join(wanted & set(m.subtypes))}", m.measure.span)
+        for m in coded
+    ]
 
 
 def _rule_published(rule: Mapping[str, Any], ctx: _Context) -> list[Hit]:
@@ -492,13 +528,21 @@ def pmc_score(
         for sub in variable.subvariables:
             auto, evidence = _score_subvariable(sub, ctx)
             score = fixed.get(sub.id, float(auto))
-            subscores.append(SubScore(sub.id, variable.id, sub.name, sub.name_zh, auto, score, sub.id in fixed, evidence))
+            subscores.append(
+                SubScore(sub.id, variable.id, sub.name, sub.name_zh, auto, score, sub.id in fixed, evidence)
+            )
             values.append(score)
         variables[variable.id] = sum(values) / len(values)
     pmc = sum(variables.values())
     grade = plan.grade_of(pmc)
     return PMCResult(
-        doc.name, tuple(subscores), variables, pmc, grade.grade if grade else None, grade.grade_zh if grade else None, plan
+        doc.name,
+        tuple(subscores),
+        variables,
+        pmc,
+        grade.grade if grade else None,
+        grade.grade_zh if grade else None,
+        plan,
     )
 
 
@@ -542,14 +586,15 @@ def plot_pmc_surface(
             if getattr(ax, "name", "") != "3d":
                 raise ConfigurationError("kind='surface' needs a 3D axes (projection='3d')")
             xs, ys = np.meshgrid(np.arange(matrix.shape[1]), np.arange(matrix.shape[0]))
-            ax.plot_surface(xs, ys, matrix, cmap=cmap, vmin=0, vmax=1, edgecolor="grey", linewidth=0.4)  # type: ignore[attr-defined]
-            ax.set_zlim(0, 1)  # type: ignore[attr-defined]
+            axes3d: Any = ax  # mpl_toolkits.mplot3d.Axes3D
+            axes3d.plot_surface(xs, ys, matrix, cmap=cmap, vmin=0, vmax=1, edgecolor="grey", linewidth=0.4)
+            axes3d.set_zlim(0, 1)
             ax.set_xticks(range(matrix.shape[1]))
             ax.set_yticks(range(matrix.shape[0]))
             ax.set_xlabel("column")
             ax.set_ylabel("row")
             for (row, column), value in np.ndenumerate(matrix):
-                ax.text(column, row, value + 0.03, f"{labels[row][column]}", fontsize=7)  # type: ignore[call-arg]
+                axes3d.text(column, row, value + 0.03, f"{labels[row][column]}", fontsize=7)
         else:
             image = ax.imshow(matrix, cmap=cmap, vmin=0, vmax=1)
             for (row, column), value in np.ndenumerate(matrix):

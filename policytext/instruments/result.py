@@ -8,6 +8,7 @@ hand coding into code is that the coding stays inspectable).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,12 @@ class Evidence:
     weight: float
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "span": self.span.to_list(), "cue": self.cue, "weight": round(self.weight, 4)}
+        return {
+            "text": self.text,
+            "span": self.span.to_list(),
+            "cue": self.cue,
+            "weight": round(self.weight, 4),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,9 +61,7 @@ class InstrumentLabel:
 
     def shifted(self, offset: int) -> InstrumentLabel:
         """The same label with evidence spans moved by ``offset`` (text → document coordinates)."""
-        moved = tuple(
-            Evidence(e.text, e.span.shift(offset), e.cue, e.weight) for e in self.evidence
-        )
+        moved = tuple(Evidence(e.text, e.span.shift(offset), e.cue, e.weight) for e in self.evidence)
         return InstrumentLabel(self.type, self.subtype, self.confidence, moved)
 
     def to_dict(self, *, spans: bool = True) -> dict[str, Any]:
@@ -138,7 +142,7 @@ class InstrumentResult:
     def __len__(self) -> int:
         return len(self.measures)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[MeasureInstruments]:
         return iter(self.measures)
 
     def to_records(self, *, spans: bool = True, sentences: bool = False) -> list[dict[str, Any]]:
@@ -162,7 +166,16 @@ class InstrumentResult:
                 "title": m.title,
             }
             if not m.labels:
-                rows.append({**base, "type": None, "type_zh": None, "subtype": None, "confidence": None, "evidence": ""})
+                rows.append(
+                    {
+                        **base,
+                        "type": None,
+                        "type_zh": None,
+                        "subtype": None,
+                        "confidence": None,
+                        "evidence": "",
+                    }
+                )
             for label in m.labels:
                 rows.append(
                     {

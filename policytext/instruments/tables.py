@@ -32,7 +32,11 @@ def _stage_classifier() -> LexiconClassifier:
     import json
 
     data = json.loads(data_path("innovation_chain.json").read_text(encoding="utf-8"))
-    lexicon = {"scheme": "innovation_chain", "threshold": 0.0, "types": [{"id": "stage", "subtypes": data["stages"]}]}
+    lexicon = {
+        "scheme": "innovation_chain",
+        "threshold": 0.0,
+        "types": [{"id": "stage", "subtypes": data["stages"]}],
+    }
     return LexiconClassifier(lexicon)
 
 
@@ -57,7 +61,9 @@ def innovation_stage(measure: Measure | str) -> str:
     return best
 
 
-def _axis_values(coded: MeasureInstruments, by: Axis, document: str, frame_row: dict[str, Any] | None) -> list[str]:
+def _axis_values(
+    coded: MeasureInstruments, by: Axis, document: str, frame_row: dict[str, Any] | None
+) -> list[str]:
     measure = coded.measure
     if callable(by):
         value = by(measure)
@@ -138,7 +144,13 @@ def crosstab(
     records: list[tuple[tuple[str, str], str, tuple[str, int]]] = []
     columns: list[str] = []
     for result in items:
-        use_frame = isinstance(by, str) and by not in ("section", "stage", "document", "lead_unit", "unit_function")
+        use_frame = isinstance(by, str) and by not in (
+            "section",
+            "stage",
+            "document",
+            "lead_unit",
+            "unit_function",
+        )
         frame_rows = result.document.measures_frame().to_dict(orient="records") if use_frame else None
         for coded in result.measures:
             row = frame_rows[coded.index] if frame_rows and coded.index < len(frame_rows) else None
@@ -148,15 +160,19 @@ def crosstab(
                 for value in values:
                     records.append((key, value, (result.document.name, coded.index)))
     columns = list(dict.fromkeys(columns))
+    if by == "stage":
+        columns = [c for c in innovation_stages() if c in columns]
     rows = list(dict.fromkeys([*(order if empty_rows else []), *(key for key, _, _ in records)]))
-    counts = pd.DataFrame(0, index=pd.MultiIndex.from_tuples(rows, names=["type", "subtype"]), columns=columns)
+    counts = pd.DataFrame(
+        0, index=pd.MultiIndex.from_tuples(rows, names=["type", "subtype"]), columns=columns
+    )
     for key, value, _ in records:
         counts.loc[key, value] += 1
     if level == "type":
         counts = counts.droplevel("subtype")
         counts.index.name = "type"
     if margins:
-        counts[TOTAL] = _distinct(records, by_row=True, index=counts.index, level=level)
+        counts[TOTAL] = _row_totals(records, counts.index, level)
         column_totals = {c: len({m for _, v, m in records if v == c}) for c in columns}
         column_totals[TOTAL] = len({m for _, _, m in records})
         total_key: Any = TOTAL if level == "type" else (TOTAL, "")
@@ -168,7 +184,8 @@ def crosstab(
     return counts
 
 
-def _distinct(records: list[Any], *, by_row: bool, index: Any, level: str) -> list[int]:
+def _row_totals(records: list[Any], index: Any, level: str) -> list[int]:
+    """Distinct measures per row (a measure in two columns counts once in 合计)."""
     totals = []
     for key in index:
         wanted = key if level == "subtype" else None
@@ -227,7 +244,10 @@ def plot_crosstab(
         if ax is None:
             import matplotlib.pyplot as plt
 
-            size = (min(24.0, 3.5 + 0.9 * max(1, body.shape[1])), min(30.0, 1.5 + 0.38 * max(1, body.shape[0])))
+            size = (
+                min(24.0, 3.5 + 0.9 * max(1, body.shape[1])),
+                min(30.0, 1.5 + 0.38 * max(1, body.shape[0])),
+            )
             _, ax = plt.subplots(figsize=size, layout="constrained")
         image = ax.imshow(values, cmap=cmap, aspect="auto", vmin=0)
         ax.set_xticks(range(body.shape[1]), [_short(str(c)) for c in body.columns], rotation=40, ha="right")
@@ -243,8 +263,8 @@ def plot_crosstab(
             ax.set_title(title)
         ax.figure.colorbar(image, ax=ax, shrink=0.8)
         families = font_families()
-        for text in [ax.title, *ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]:
-            text.set_fontfamily(families)
+        for artist in [ax.title, *ax.get_xticklabels(), *ax.get_yticklabels(), *ax.texts]:
+            artist.set_fontfamily(families)
     return ax
 
 

@@ -47,6 +47,8 @@ def check_regular_file(path: str | Path, max_bytes: int) -> int:
         raise InputError("permission denied", path) from None
     except OSError as error:
         raise InputError(f"cannot access file ({error.strerror or error})", path) from None
+    except ValueError as error:  # an embedded NUL byte in the path
+        raise InputError(f"invalid path ({error})", path) from None
     if stat.S_ISDIR(info.st_mode):
         raise InputError("is a directory, not a file (read the files inside it one by one)", path)
     if not stat.S_ISREG(info.st_mode):

@@ -33,7 +33,7 @@ _SCORE_SAMPLE = 4000
 _PLAUSIBLE = 0.6
 _MIN_FALLBACK_SCORE = 0.2
 # User-given labels that we widen to their superset (pages labelled gb2312 contain GBK characters).
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs"}
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030"}
 
 
 def decode_bytes(
@@ -88,7 +88,7 @@ def _decode_as(data: bytes, encoding: str, path: str | Path | None) -> tuple[str
         name = "utf-8-sig"
     name = _SUPERSETS.get(name, name)
     try:
-        return data.decode(name), name
+        text = data.decode(name)
     except UnicodeDecodeError as error:
         guess = detect_encoding(data)
         hint = (
@@ -99,6 +99,8 @@ def _decode_as(data: bytes, encoding: str, path: str | Path | None) -> tuple[str
         raise DecodingError(
             f"not valid {encoding} (byte 0x{data[error.start]:02x} at offset {error.start}); {hint}", path
         ) from None
+    # a BOM left by a byte-order-specific codec (utf-16-le on a file with BOM) is not text
+    return text.removeprefix("\ufeff"), name
 
 
 def _looks_binary(data: bytes) -> bool:

@@ -28,7 +28,7 @@ from policytext.errors import (
     UnsupportedFormatError,
 )
 from policytext.io.base import DEFAULT_MAX_BYTES, RawText, check_regular_file, is_blank, read_bytes
-from policytext.io.encoding import decode_bytes
+from policytext.io.encoding import decode_bytes, detect_encoding
 from policytext.io.sniff import RECORD_FORMATS, detect_format, suffix_of
 from policytext.io.t2s import TRADITIONAL_HINT, looks_traditional, to_simplified
 from policytext.model import Source
@@ -283,7 +283,11 @@ def _parse_json_line(
 ) -> Any:
     try:
         value = json.loads(line.decode(encoding) if encoding else line)
-    except (ValueError, RecursionError, LookupError) as error:  # JSONDecodeError and UnicodeDecodeError
+    except UnicodeDecodeError:
+        guess = detect_encoding(line)
+        hint = f": it looks like {guess}, pass encoding={guess!r}" if guess and guess != "utf-8" else ""
+        return RecordError(f"record {index} (line {line_number}): not {encoding or 'UTF-8'}{hint}", path)
+    except (ValueError, RecursionError, LookupError) as error:  # JSONDecodeError, unknown codec
         reason = str(error).splitlines()[0][:200]
         return RecordError(f"record {index} (line {line_number}): invalid JSON ({reason})", path)
     if not isinstance(value, dict):

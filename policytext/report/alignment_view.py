@@ -20,6 +20,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from policytext.align.result import Match, UnitRef
     from policytext.report.html import TableView
 
+#: Above this many upper units the matrix chart keeps only the columns that have a match.
+MAX_MATRIX_COLUMNS = 80
+
 RELATION_LABELS = {"copied": "照搬 copied", "adapted": "转化 adapted", "related": "相关 related"}
 
 
@@ -153,6 +156,16 @@ def matrix_chart(data: ReportData) -> Markup:
     matrix = data.tables["alignment_matrix"].set_index("lower")
     if matrix.empty or not len(matrix.columns):
         return Markup('<p class="note">No upper-level units to compare with.</p>')
+    note = ""
+    if len(matrix.columns) > MAX_MATRIX_COLUMNS:
+        matched = matrix.loc[:, (matrix > 0).any(axis=0)]
+        note = (
+            f'<p class="note">{len(matrix.columns)} upper-level units: the chart shows the {len(matched.columns)} '
+            "with a match; the others are listed under 未覆盖的上级任务 Omitted.</p>"
+        )
+        matrix = matched
+        if not len(matrix.columns):
+            return Markup(note)
     keys: dict[str, str] = {}
     columns = []
     for column in map(str, matrix.columns):
@@ -166,7 +179,7 @@ def matrix_chart(data: ReportData) -> Markup:
         title="对照矩阵 Alignment matrix (best score per pair)",
     )
     legend = "".join(f"<li><strong>{escape(key)}</strong> {escape(name)}</li>" for name, key in keys.items())
-    return chart + Markup(f'<ul class="plain doc-key">{legend}</ul>')
+    return Markup(note) + chart + Markup(f'<ul class="plain doc-key">{legend}</ul>')
 
 
 def alignment_view(data: ReportData) -> AlignmentView:

@@ -52,6 +52,7 @@ class ReportData:
     inputs: list[InputFile]
     options: dict[str, Any]
     notes: list[str] = field(default_factory=list)
+    overview: list[str] = field(default_factory=list)
     generated: str = ""
     version: str = ""
     python: str = ""
@@ -154,6 +155,7 @@ def build_report_data(
         inputs=inputs,
         options=dict(options or {}),
         notes=notes,
+        overview=T.overview(doc, by=agencies_by) if doc.measures else [],
         generated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         version=__version__,
         python=platform.python_version(),

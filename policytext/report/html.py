@@ -23,6 +23,8 @@ from policytext.report.alignment_view import AlignmentView, alignment_view
 from policytext.report.build import ReportData
 
 _FONT_SENTINEL = "/*policytext:font-face*/"
+#: Measure-table columns left out when no measure has an entry (the card still gives the counts).
+_OPTIONAL_MEASURE_COLUMNS = ("lead", "support", "unspecified", "deadlines", "targets", "citations")
 
 
 @dataclass(frozen=True)
@@ -194,6 +196,7 @@ def render_html(data: ReportData, *, embed_font: bool = True) -> str:
         "coverage": view.coverage_chart if view else None,
         "alignment": view.matrix_chart if view else None,
     }
+    hidden = [c for c in _OPTIONAL_MEASURE_COLUMNS if not measures[c].astype(bool).any()]
     template = environment().get_template("report.html.j2")
     html = template.render(
         data=data,
@@ -201,16 +204,13 @@ def render_html(data: ReportData, *, embed_font: bool = True) -> str:
         card=data.tables["document"].to_dict("records"),
         measures=table_view(
             measures,
-            columns=[
-                c
-                for c in measures.columns
-                if c != "text" and (c != "citations" or measures[c].astype(bool).any())
-            ],
+            columns=[c for c in measures.columns if c not in hidden and c != "text"],
             details={"heading": "text"},
             sort_keys={"number": [f"{i:05d}" for i in range(len(measures))]},
-            classes={"lead": "role-lead", "support": "role-support"},
+            classes={"number": "nowrap", "lead": "role-lead", "support": "role-support"},
         ),
         load=table_view(load),
+        hidden_columns=[T.label(c) for c in hidden] if len(measures) else [],
         charts=charts,
         alignment=view,
         role_colors=svg.ROLE_COLORS,

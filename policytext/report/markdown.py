@@ -34,8 +34,9 @@ def escape_cell(value: Any, limit: int = _MAX_CELL) -> str:
 
 
 def escape_text(value: Any) -> str:
-    """Running text (headings, notes): HTML-significant characters as entities."""
-    return escape_cell(value, limit=10_000).replace("\\|", "|")
+    """Running text (headings, notes): one line, HTML-significant characters as entities."""
+    text = " ".join(str(value).split())
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def markdown_table(frame: pd.DataFrame, columns: Sequence[str] | None = None) -> str:
@@ -59,7 +60,10 @@ def render_markdown(data: ReportData) -> str:
     title = data.doc.header.title or data.doc.name
     parts = [f"# {escape_text(title)}\n", "政策文本分析报告 · Policy text report\n"]
     parts += [f"> {escape_text(note)}\n" for note in data.notes]
-    parts += ["## 文件概况 Document\n", markdown_table(tables["document"])]
+    parts += ["## 文件概况 Document\n"]
+    if data.overview:
+        parts.append("\n".join(f"- {escape_text(line)}" for line in data.overview) + "\n")
+    parts.append(markdown_table(tables["document"]))
     measures = tables["measures"]
     parts += ["## 措施一览 Measures\n", markdown_table(measures, _non_empty_columns(measures))]
     parts += ["## 单位任务量 Agency load\n", markdown_table(tables["agency_load"])]
@@ -94,15 +98,17 @@ def _responsibility(matrix: pd.DataFrame) -> str:
 def _alignment_parts(tables: dict[str, pd.DataFrame]) -> list[str]:
     parts = ["## 覆盖情况 Coverage\n", markdown_table(tables.get("coverage", pd.DataFrame()))]
     pairs = tables.get("alignment_pairs", pd.DataFrame())
-    parts += ["## 对照 Aligned pairs\n", markdown_table(pairs)]
-    parts += [
-        "## 未覆盖的上级任务 Omitted upper-level tasks\n",
-        markdown_table(tables.get("omitted", pd.DataFrame())),
-    ]
+    pair_columns = ["lower_path", "lower_title", "upper_doc", "upper_path", "relation", "score", "evidence"]
+    parts += ["## 对照 Aligned pairs\n", markdown_table(pairs, pair_columns)]
+    omitted = tables.get("omitted", pd.DataFrame())
+    omitted_columns = ["upper_doc", "upper_section", "upper_path", "upper_text"]
+    parts += ["## 未覆盖的上级任务 Omitted upper-level tasks\n", markdown_table(omitted, omitted_columns)]
+    local = tables.get("local_additions", pd.DataFrame())
     parts += [
         "## 地方特色措施 Local additions\n",
-        markdown_table(tables.get("local_additions", pd.DataFrame())),
+        markdown_table(local, ["lower_path", "lower_title", "section"]),
     ]
+
     return parts
 
 

@@ -22,6 +22,15 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Measures shown in a document card before "… N more".
 MAX_ROWS = 30
+_HEADINGS = (
+    "编号 No.",
+    "措施 Measure",
+    "牵头 Lead",
+    "配合 Support",
+    "责任单位 Responsible",
+    "时限 Deadlines",
+    "目标 Targets",
+)
 _SPAN_COLORS = {"unit": "#dbe8f5", "deadline": "#fde2c8", "target": "#d8f0d2", "citation": "#eadcf5"}
 
 
@@ -65,7 +74,7 @@ def document_html(doc: PolicyDocument) -> str:
         )
         if part
     )
-    rows = [
+    full = [
         (
             "".join(m.path),
             m.title or (m.text[:40] + ("…" if len(m.text) > 40 else "")),
@@ -75,12 +84,15 @@ def document_html(doc: PolicyDocument) -> str:
             "；".join(d.text for d in m.deadlines),
             "；".join(t.text for t in m.targets),
         )
-        for m in doc.measures[:MAX_ROWS]
+        for m in doc.measures
     ]
+    # the numbering and heading always show; other columns only when some measure fills them
+    keep = [i for i, _ in enumerate(_HEADINGS) if i < 2 or any(row[i] for row in full)]
     return _template("notebook_document.html.j2").render(
         title=doc.name,
         meta=meta,
-        rows=rows,
+        headings=[_HEADINGS[i] for i in keep],
+        rows=[[row[i] for i in keep] for row in full[:MAX_ROWS]],
         hidden=max(0, len(doc.measures) - MAX_ROWS),
         sections="、".join(f"{s.number}{s.title or ''}" for s in doc.sections) or "none",
         font_stack=Markup(CSS_FONT_STACK),

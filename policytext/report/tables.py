@@ -41,7 +41,7 @@ COLUMN_LABELS: dict[str, str] = {
     "measures": "措施数 Measures",
     "term": "关键词 Term",
     "title": "标题 Title",
-    "score": "权重 Score",
+    "score": "得分 Score",
     "count": "频次 Count",
     "rank": "排名 Rank",
     "upper_doc": "上级文件 Upper document",
@@ -60,6 +60,7 @@ COLUMN_LABELS: dict[str, str] = {
     "lower_title": "本地措施 Local measure",
     "relation": "关系 Relation",
     "shared": "共有片段 Shared passages",
+    "evidence": "共有片段 Shared passages",
     "best_score": "最高相似度 Best score",
 }
 
@@ -114,6 +115,34 @@ def document_card(doc: PolicyDocument) -> pd.DataFrame:
         ("引用文件 Citations", str(len(doc.citations))),
     ]
     return pd.DataFrame(rows, columns=["field", "value"])
+
+
+def overview(doc: PolicyDocument, by: str = "name") -> list[str]:
+    """A few bilingual sentences that sum the document up for a reader in a hurry."""
+    load = agency_load(doc, by=by)
+    n_sections, n_measures = len(doc.sections), len(doc.measures)
+    lines = [
+        f"共{n_sections}个部分、{n_measures}项措施，涉及{len(load)}个责任单位。"
+        f" {n_sections} sections, {n_measures} measures, {len(load)} responsible agencies."
+    ]
+    leaders = load[load["lead"] > 0].head(3)
+    if len(leaders):
+        named = "、".join(f"{row.agency}（{row.lead}项）" for row in leaders.itertuples())
+        lines.append(f"牵头最多：{named}。 Leads the most measures: {', '.join(leaders['agency'])}.")
+    busiest = load.sort_values("measures", ascending=False, kind="stable").head(3)
+    if len(busiest):
+        named = "、".join(f"{row.agency}（{row.measures}项）" for row in busiest.itertuples())
+        lines.append(f"涉及措施最多：{named}。 Named in the most measures: {', '.join(busiest['agency'])}.")
+    with_deadline = sum(1 for m in doc.measures if m.deadlines)
+    with_target = sum(1 for m in doc.measures if m.targets)
+    lines.append(
+        f"有明确时限的措施{with_deadline}项，有量化目标的措施{with_target}项。"
+        f" Measures with a deadline: {with_deadline}; with a quantitative target: {with_target}."
+    )
+    orphans = sum(1 for m in doc.measures if not m.units)
+    if orphans:
+        lines.append(f"{orphans}项措施未写明责任单位。 Measures naming no responsible unit: {orphans}.")
+    return lines
 
 
 def measures_table(doc: PolicyDocument) -> pd.DataFrame:

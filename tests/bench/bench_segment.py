@@ -87,7 +87,9 @@ print(time.perf_counter() - started)
 
 
 def first_call(backend: str) -> float:
-    subprocess.run([sys.executable, "-c", FIRST_CALL.format(backend=backend)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-c", FIRST_CALL.format(backend=backend)], check=True, capture_output=True
+    )
     out = subprocess.run(
         [sys.executable, "-c", FIRST_CALL.format(backend=backend)], check=True, capture_output=True, text=True
     )
@@ -120,7 +122,9 @@ def agreement(texts: list[str]) -> tuple[int, int, float]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpora", type=Path, default=shared_corpora_dir())
     parser.add_argument("--chars", type=int, default=3_000_000, help="law characters to time (0 = all)")
     parser.add_argument("--repeat", type=int, default=3)

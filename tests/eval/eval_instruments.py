@@ -80,9 +80,9 @@ def attach_measures(gold: list[dict[str, Any]], docs: dict[str, Any]) -> list[tu
 
 # -- scoring ----------------------------------------------------------------------------------
 def prf(gold: Sequence[set[str]], predicted: Sequence[set[str]], label: str) -> dict[str, float]:
-    tp = sum(1 for g, p in zip(gold, predicted) if label in g and label in p)
-    fp = sum(1 for g, p in zip(gold, predicted) if label not in g and label in p)
-    fn = sum(1 for g, p in zip(gold, predicted) if label in g and label not in p)
+    tp = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label in p)
+    fp = sum(1 for g, p in zip(gold, predicted, strict=True) if label not in g and label in p)
+    fn = sum(1 for g, p in zip(gold, predicted, strict=True) if label in g and label not in p)
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -90,16 +90,18 @@ def prf(gold: Sequence[set[str]], predicted: Sequence[set[str]], label: str) -> 
 
 
 def micro(gold: Sequence[set[str]], predicted: Sequence[set[str]]) -> dict[str, float]:
-    tp = sum(len(g & p) for g, p in zip(gold, predicted))
-    fp = sum(len(p - g) for g, p in zip(gold, predicted))
-    fn = sum(len(g - p) for g, p in zip(gold, predicted))
+    tp = sum(len(g & p) for g, p in zip(gold, predicted, strict=True))
+    fp = sum(len(p - g) for g, p in zip(gold, predicted, strict=True))
+    fn = sum(len(g - p) for g, p in zip(gold, predicted, strict=True))
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return {"support": tp + fn, "predicted": tp + fp, "precision": precision, "recall": recall, "f1": f1}
 
 
-def report(title: str, gold: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequence[str]) -> dict[str, Any]:
+def report(
+    title: str, gold: Sequence[set[str]], predicted: Sequence[set[str]], labels: Sequence[str]
+) -> dict[str, Any]:
     rows = {label: prf(gold, predicted, label) for label in labels}
     overall = micro(gold, predicted)
     scored = [r for r in rows.values() if r["support"]]
@@ -107,14 +109,18 @@ def report(title: str, gold: Sequence[set[str]], predicted: Sequence[set[str]], 
     print(f"\n{title}  (n={len(gold)} measures)")
     print(f"  {'label':<18}{'gold':>5}{'pred':>5}{'P':>7}{'R':>7}{'F1':>7}")
     for label, r in rows.items():
-        print(f"  {label:<18}{r['support']:>5}{r['predicted']:>5}{r['precision']:>7.2f}{r['recall']:>7.2f}{r['f1']:>7.2f}")
+        print(
+            f"  {label:<18}{r['support']:>5}{r['predicted']:>5}{r['precision']:>7.2f}{r['recall']:>7.2f}{r['f1']:>7.2f}"
+        )
     print(f"  {'micro':<18}{overall['support']:>5}{overall['predicted']:>5}{overall['precision']:>7.2f}"
           f"{overall['recall']:>7.2f}{overall['f1']:>7.2f}   macro-F1 {macro_f1:.2f}")  # fmt: skip
     return {"labels": rows, "micro": overall, "macro_f1": macro_f1}
 
 
 # -- classifiers ------------------------------------------------------------------------------
-def lexicon_predictions(pairs: list[tuple[dict[str, Any], Any]], scheme: str, level: str) -> list[tuple[set[str], set[str]]]:
+def lexicon_predictions(
+    pairs: list[tuple[dict[str, Any], Any]], scheme: str, level: str
+) -> list[tuple[set[str], set[str]]]:
     """(predicted sub-types, predicted types) per gold measure."""
     from policytext.instruments import LexiconClassifier, code_measure
 
@@ -122,12 +128,17 @@ def lexicon_predictions(pairs: list[tuple[dict[str, Any], Any]], scheme: str, le
     out = []
     for _, measure in pairs:
         coded = code_measure(measure, 0, classifier, level)
-        out.append(({l.subtype for l in coded.labels if l.subtype}, set(coded.types)))
+        out.append(({lab.subtype for lab in coded.labels if lab.subtype}, set(coded.types)))
     return out
 
 
 def cross_validated(
-    pairs: list[tuple[dict[str, Any], Any]], field: str, scheme: str, *, C: float = 4.0, threshold: float = 0.5
+    pairs: list[tuple[dict[str, Any], Any]],
+    field: str,
+    scheme: str,
+    *,
+    C: float = 4.0,
+    threshold: float = 0.5,
 ) -> list[set[str]]:
     """Leave-one-document-out predictions of the learned classifier on ``field`` labels."""
     from policytext.instruments import InstrumentClassifier, measure_body
@@ -146,18 +157,70 @@ def cross_validated(
         usable = {lab for lab in present if sum(lab in row for row in train_labels) < len(train)}
         classifier = InstrumentClassifier(scheme, segmenter=segmenter, C=C, threshold=threshold)
         classifier.fit([texts[i] for i in train], [row & usable for row in train_labels])
-        for i, predicted in zip(test, classifier.predict([texts[i] for i in test])):
+        for i, predicted in zip(test, classifier.predict([texts[i] for i in test]), strict=True):
             predictions[i] = set(predicted)
     return predictions
 
 
+def timing(docs: dict[str, Any], repeats: int = 5) -> None:
+    """Median time to code all measures (lexicon) against the time to parse the same texts."""
+    import statistics
+
+    import policytext
+    from policytext.instruments import classify, pmc_score
+
+    texts = [doc.text for doc in docs.values()]
+    n_measures = sum(len(doc.measures) for doc in docs.values())
+
+    def run(action: Any) -> float:
+        times = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            action()
+            times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    parse = run(lambda: [policytext.parse_text(t) for t in texts])
+    rothwell = run(lambda: [classify(d) for d in docs.values()])
+    sentence = run(lambda: [classify(d, level="sentence") for d in docs.values()])
+    pmc = run(lambda: [pmc_score(d) for d in docs.values()])
+    print(f"\nSPEED (median of {repeats}; {len(docs)} documents, {n_measures} measures)")
+    print(f"  parse_text (baseline)        {parse * 1000:8.1f} ms")
+    print(f"  classify rothwell, measure   {rothwell * 1000:8.1f} ms  ({rothwell / parse:.2f}x parse, "
+          f"{rothwell / n_measures * 1000:.2f} ms/measure)")  # fmt: skip
+    print(f"  classify rothwell, sentence  {sentence * 1000:8.1f} ms  ({sentence / parse:.2f}x parse)")
+    print(f"  pmc_score (incl. coding)     {pmc * 1000:8.1f} ms  ({pmc / parse:.2f}x parse)")
+
+
+def pmc_overview(docs: dict[str, Any]) -> None:
+    """PMC scores of the evaluation documents (automatic, no overrides)."""
+    from policytext.instruments import pmc_score
+
+    print("\nPMC (automatic)")
+    print("  " + f"{'document':<16}" + "".join(f"{f'X{i}':>6}" for i in range(1, 11)) + f"{'PMC':>7}  grade")
+    for name, doc in docs.items():
+        row = pmc_score(doc).row()
+        cells = "".join(f"{row[f'X{i}']:>6.2f}" for i in range(1, 11))
+        print(f"  {name:<16}{cells}{row['PMC']:>7.2f}  {row['grade']}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--errors", type=int, default=0, help="list this many lexicon mistakes on held-out measures")
-    parser.add_argument("--level", choices=("measure", "sentence"), default="measure", help="lexicon coding level")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--errors", type=int, default=0, help="list this many lexicon mistakes on held-out measures"
+    )
+    parser.add_argument(
+        "--level", choices=("measure", "sentence"), default="measure", help="lexicon coding level"
+    )
     parser.add_argument("--json", help="write all figures to this JSON file")
-    parser.add_argument("--C", type=float, default=4.0, help="learned classifier: inverse regularisation (default 4)")
-    parser.add_argument("--threshold", type=float, default=0.5, help="learned classifier: probability threshold")
+    parser.add_argument(
+        "--C", type=float, default=4.0, help="learned classifier: inverse regularisation (default 4)"
+    )
+    parser.add_argument(
+        "--threshold", type=float, default=0.5, help="learned classifier: probability threshold"
+    )
     parser.add_argument("--skip-lexicon", action="store_true", help="only the learned classifier")
     args = parser.parse_args(argv)
 
@@ -189,7 +252,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for split, idx in splits.items():
         if args.skip_lexicon:
             break
-        pick = lambda rows: [rows[i] for i in idx]  # noqa: E731
+
+        def pick(rows: list[Any], idx: list[int] = idx) -> list[Any]:
+            return [rows[i] for i in idx]
+
         figures[f"lexicon/{split}/rothwell_type"] = report(
             f"LEXICON [{split}] Rothwell types", pick(gold_type), pick([t for _, t in lex]), types
         )
@@ -204,9 +270,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     cv_type = [{type_of[s] for s in row} for row in cv_sub]
     cv_howlett = cross_validated(pairs, "howlett", "howlett", C=args.C, threshold=args.threshold)
     print(f"\nlearned classifier: C={args.C}, threshold={args.threshold}")
-    figures["sklearn/cv/rothwell_type"] = report("SKLEARN leave-one-document-out, Rothwell types", gold_type, cv_type, types)
-    figures["sklearn/cv/rothwell_subtype"] = report("SKLEARN leave-one-document-out, Rothwell sub-types", gold_sub, cv_sub, subtypes)
-    figures["sklearn/cv/howlett_type"] = report("SKLEARN leave-one-document-out, Howlett types", gold_howlett, cv_howlett, howlett_types)
+    figures["sklearn/cv/rothwell_type"] = report(
+        "SKLEARN leave-one-document-out, Rothwell types", gold_type, cv_type, types
+    )
+    figures["sklearn/cv/rothwell_subtype"] = report(
+        "SKLEARN leave-one-document-out, Rothwell sub-types", gold_sub, cv_sub, subtypes
+    )
+    figures["sklearn/cv/howlett_type"] = report(
+        "SKLEARN leave-one-document-out, Howlett types", gold_howlett, cv_howlett, howlett_types
+    )
 
     if args.errors:
         print("\nLexicon mistakes on held-out measures (missed / extra):")
@@ -215,10 +287,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             record, measure = pairs[i]
             missed, extra = gold_sub[i] - lex[i][0], lex[i][0] - gold_sub[i]
             if missed or extra:
-                print(f"  {record['doc']} {'/'.join(record['path'])} {measure.title}: missed {sorted(missed)} extra {sorted(extra)}")
+                print(
+                    f"  {record['doc']} {'/'.join(record['path'])} {measure.title}: missed {sorted(missed)} extra {sorted(extra)}"
+                )
                 shown += 1
                 if shown >= args.errors:
                     break
+    timing(docs)
+    pmc_overview(docs)
     print(f"\nelapsed {time.perf_counter() - started:.1f} s")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

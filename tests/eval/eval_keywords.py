@@ -113,7 +113,9 @@ METHODS: dict[str, Callable[[], Callable[[object], list[str]]]] = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpora", type=Path, default=shared_corpora_dir())
     parser.add_argument("--unjudged", action="store_true", help="print terms that still need a verdict")
     parser.add_argument("--split", choices=("dev", "test", "all"), default="all")
@@ -124,7 +126,9 @@ def main(argv: list[str] | None = None) -> int:
 
     data = json.loads(JUDGED.read_text(encoding="utf-8"))
     documents = {
-        key: meta for key, meta in data["documents"].items() if args.split in ("all", meta.get("split", "dev"))
+        key: meta
+        for key, meta in data["documents"].items()
+        if args.split in ("all", meta.get("split", "dev"))
     }
     judgments: dict[str, dict[str, bool]] = data["judgments"]
     parsed = {key: policytext.parse_text(load_text(key, args.corpora)) for key in documents}
@@ -142,7 +146,9 @@ def main(argv: list[str] | None = None) -> int:
             hits = sum(bool(verdicts.get(t)) for t in terms)
             scores.append(hits / K)
             if args.verbose:
-                marks = " ".join(f"{t}{'+' if verdicts.get(t) else '?' if t in missing else '-'}" for t in terms)
+                marks = " ".join(
+                    f"{t}{'+' if verdicts.get(t) else '?' if t in missing else '-'}" for t in terms
+                )
                 print(f"  {name:28s} {key[:40]:40s} {hits}/{K}  {marks}")
         results[name] = scores
         print(

@@ -1,0 +1,303 @@
+"""policytext.align on small documents written for these tests (tests/fixtures/align/)."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import policytext
+from policytext.align import AlignIndex, align, split_units
+from policytext.align.evidence import seed_grams, shared_passages, shared_passages_grams
+from policytext.align.functions import named_functions
+from policytext.align.retrieve import ngram_counts
+from policytext.align.score import DEFAULT_CONFIG, split_sentences
+from policytext.align.semantic import WordVectors
+from policytext.errors import InputError
+from policytext.model import Level
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "align"
+
+
+@pytest.fixture(scope="module")
+def national():
+    return policytext.read(FIXTURES / "national.txt")
+
+
+@pytest.fixture(scope="module")
+def provincial():
+    return policytext.read(FIXTURES / "provincial.txt")
+
+
+@pytest.fixture(scope="module")
+def city():
+    return policytext.read(FIXTURES / "city_plan.txt")
+
+
+@pytest.fixture(scope="module")
+def result(city, national):
+    return align(city, [national], levels=["national"])
+
+
+def _by_path(result, label):
+    return [m for m in result.matches if m.lower.path[-1] == label]
+
+
+# -- units -------------------------------------------------------------------------------
+def test_measure_units_leave_out_label_and_clause(city):
+    units = split_units(city)
+    assert [u.kind for u in units] == ["measure"] * 4
+    first = units[0]
+    assert first.path == ("一、", "（一）")
+    assert first.text.startswith("推进产教融合")
+    assert "责任单位" not in first.text and "市教育局" not in first.text
+    assert first.functions == ("education", "human_resources")
+    # every character of the unit text maps back to the same character of doc.text
+    for offset in (0, len(first.text) // 2, len(first.text) - 1):
+        assert city.text[first.to_doc(offset)] == first.text[offset]
+
+
+def test_report_like_document_splits_into_paragraphs():
+    doc = policytext.parse_text(
+        "一、总体要求\n坚持教育优先发展，加快建设教育强国。推进职普融通、产教融合。\n"
+        "二、重点任务\n加快建设高质量教育体系，健全学科专业动态调整机制。\n2025年1月1日\n"
+    )
+    units = split_units(doc)
+    assert [u.kind for u in units] == ["paragraph", "paragraph"]
+    assert units[0].path == ("¶1",) and units[1].text.startswith("加快建设高质量教育体系")
+    assert all(doc.text[u.span.start : u.span.end].strip() == u.text for u in units)
+
+
+def test_law_articles_are_units():
+    doc = policytext.parse_text(
+        "# 某某促进条例\n第一条 为了促进科学技术进步，制定本条例。\n"
+        "第二条 县级以上人民政府科学技术行政部门负责本行政区域的科学技术进步工作。\n"
+        "第三条 本条例自公布之日起施行。\n"
+    )
+    units = split_units(doc)
+    assert [u.path for u in units] == [("第一条",), ("第二条",), ("第三条",)]
+    assert units[1].text.startswith("县级以上人民政府")
+    assert named_functions(units[1].text) == ("science_technology",)
+
+
+def test_unknown_unit_kind_is_refused(city):
+    with pytest.raises(ValueError, match="unknown unit kind"):
+        split_units(city, "chapter")
+
+
+# -- evidence ----------------------------------------------------------------------------
+def test_shared_passages_are_maximal_runs():
+    lower = "支持企业牵头组建创新联合体，争取承担重大科技项目。"
+    upper = "我们要支持企业牵头组建创新联合体，承担国家重大科技项目。"
+    passages = shared_passages(lower, upper)
+    assert [p.text for p in passages] == ["支持企业牵头组建创新联合体", "重大科技项目"]
+    for p in passages:
+        assert lower[p.lower_start : p.lower_end] == upper[p.upper_start : p.upper_end] == p.text
+
+
+def test_keyed_search_finds_the_same_passages():
+    lower = "深化职务科技成果赋权改革，建设专业化技术转移机构。"
+    upper = "赋予科研人员职务科技成果所有权，建设专业化技术转移机构，深化职务科技成果赋权改革。"
+    plain = shared_passages(lower, upper)
+    keyed = shared_passages_grams(lower, upper, seed_grams(lower), seed_grams(upper))
+    assert plain == keyed and len(plain) == 2
+
+
+_HAN = st.text(alphabet="教育科技人才创新改革发展建设推进，。", min_size=0, max_size=80)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lower=_HAN, upper=_HAN)
+def test_passages_are_shared_and_disjoint(lower, upper):
+    passages = shared_passages_grams(lower, upper, seed_grams(lower), seed_grams(upper))
+    end = 0
+    for p in passages:
+        assert len(p) >= 6
+        assert p.lower_start >= end  # disjoint and ordered in the lower text
+        end = p.lower_end
+        assert lower[p.lower_start : p.lower_end] == p.text == upper[p.upper_start : p.upper_end]
+
+
+# -- retrieval ---------------------------------------------------------------------------
+def test_ngram_counts_count_han_bigrams_and_trigrams_only():
+    matrix = ngram_counts(["教育教育，12 ab", "", "科"])
+    assert matrix.shape[0] == 3
+    # 教育教育ab -> 5 bigrams (教育 twice) + 4 trigrams, punctuation and digits dropped
+    assert matrix[0].sum() == 9
+    assert sorted(matrix[0].data.tolist()).count(2.0) >= 1
+    assert matrix[1].nnz == 0 and matrix[2].nnz == 0
+
+
+def test_index_ranks_the_copied_unit_first_and_round_trips(tmp_path, national, provincial):
+    index = AlignIndex.build([national, provincial], levels=["national", "provincial"])
+    assert [d.level for d in index.docs] == [Level.NATIONAL, Level.PROVINCIAL]
+    query = "推行现场工程师培养计划，共建产业学院"
+    found = index.candidates([query], top_k=3)[0]
+    assert len(found) == 3 and found[0][1] >= found[1][1] >= found[2][1]
+    assert "现场工程师" in index.units[found[0][0]].text
+    path = index.save(tmp_path / "x.index")
+    again = AlignIndex.load(path)
+    assert again.candidates([query], top_k=3) == [found]
+    assert len(pickle.loads(pickle.dumps(again))) == len(index)
+
+
+def test_loading_a_non_index_names_the_file(tmp_path):
+    bad = tmp_path / "bad.index"
+    bad.write_bytes(b"not a pickle")
+    with pytest.raises(InputError, match="bad.index"):
+        AlignIndex.load(bad)
+    with pytest.raises(InputError, match="no such index"):
+        AlignIndex.load(tmp_path / "missing.index")
+
+
+# -- scoring and semantic signal ---------------------------------------------------------
+def test_sentences_merge_short_fragments():
+    assert split_sentences("一、总则。支持企业牵头组建创新联合体。加强。") == [
+        "一、总则。支持企业牵头组建创新联合体。加强。"
+    ]
+    assert split_sentences("建设产业学院和实训基地；推行现场工程师培养计划。") == [
+        "建设产业学院和实训基地；",
+        "推行现场工程师培养计划。",
+    ]
+
+
+def test_word_vectors_place_related_words_together():
+    vectors = WordVectors.load_default()
+    near = dict(vectors.neighbours("课程", k=30))
+    assert "教材" in near or "教学" in near
+    a, b, c = vectors.embed(["编写课程纲要，开设相关课程", "设置人工智能相关课程和教材", "规范远洋渔船管理"])
+    assert float(a @ b) > float(a @ c)
+
+
+def test_relations_follow_thresholds():
+    config = DEFAULT_CONFIG
+    assert config.relation(config.related - 1e-6, 40, 1.0) is None
+    assert config.relation(config.adapted, config.copied_longest, 0.0) == "copied"
+    assert config.relation(config.adapted, 3, 0.0) == "adapted"
+    # a long shared run alone (boilerplate subject list) is not enough for copied
+    assert config.relation(config.related, 40, 1.0) == "related"
+
+
+# -- align -------------------------------------------------------------------------------
+def test_copied_measure_is_found_with_evidence_in_both_texts(result, city, national):
+    matches = _by_path(result, "（一）")
+    assert matches and matches[0].upper.label == "一、/（一）"
+    best = matches[0]
+    assert best.relation == "copied"
+    assert any("现场工程师培养计划" in e.text for e in best.evidence)
+    for e in best.evidence:
+        assert city.text[e.lower_span.start : e.lower_span.end] == e.text
+        assert national.text[e.upper_span.start : e.upper_span.end] == e.text
+
+
+def test_paraphrase_is_ranked_first(result):
+    matches = _by_path(result, "（二）")
+    assert matches and matches[0].upper.label == "一、/（二）"  # 课程纲要 ↔ 设置人工智能相关课程
+
+
+def test_local_addition_and_omission(result):
+    assert [u.path[-1] for u in result.local_additions] == ["（四）"]
+    omitted = {u.label for u in result.omitted}
+    assert "三、/（六）" in omitted  # 海洋渔业 is not the city's business
+    assert not _by_path(result, "（四）")
+
+
+def test_document_figures(result):
+    rows = [c for c in result.coverage if c.section is None]
+    assert len(rows) == 1 and rows[0].n_units == 6
+    assert 0 < rows[0].share < 1
+    assert 0 < result.reuse_ratio < 1
+    assert set(result.reuse_by_doc) == {rows[0].doc_name}
+    frame = result.coverage_frame()
+    assert {"upper_doc", "section", "units", "taken_up", "coverage"} <= set(frame.columns)
+    assert len(frame) == len(result.coverage)
+
+
+def test_function_match_against_a_named_function(national):
+    lower = policytext.parse_text(
+        "一、组织保障\n（一）建立协调机制。市教育局会同有关部门建立职业教育和科技创新协调机制，统筹推进各项任务落实。"
+        "（责任单位：市教育局）\n（二）强化督促检查。建立协调机制，定期通报各项任务落实情况。（责任单位：市财政局）"
+    )
+    result = align(lower, [national])
+    by_lower = {m.lower.path[-1]: m for m in result.matches if m.upper.label == "三、/（五）"}
+    assert set(by_lower) == {"（一）", "（二）"}
+    assert by_lower["（一）"].upper_functions == ("education", "science_technology")
+    assert by_lower["（一）"].function_match is True  # 市教育局 serves 教育行政部门's function
+    assert by_lower["（二）"].function_match is False  # 市财政局 does not
+    checks = {tuple(c["lower_path"]): c["function_match"] for c in result.function_checks()}
+    assert checks[("一、", "（一）")] is True
+
+
+def test_json_has_the_documented_fields(result):
+    data = json.loads(result.to_json())
+    assert {"pairs", "coverage", "omitted", "local_additions", "reuse_ratio"} <= set(data)
+    pair = data["pairs"][0]
+    for key in ("lower_path", "lower_title", "upper_doc", "upper_path", "upper_text", "upper_span", "score", "relation", "evidence"):
+        assert key in pair
+    assert pair["relation"] in ("copied", "adapted", "related")
+    assert all(len(e["lower_span"]) == 2 for e in pair["evidence"])
+
+
+def test_pairs_frame_and_html(result):
+    frame = result.pairs_frame()
+    assert len(frame) == len(result.matches)
+    assert {"lower_path", "upper_doc", "upper_path", "score", "relation", "route", "evidence"} <= set(frame.columns)
+    html = result._repr_html_()
+    assert html.count("<tr>") == len(result.matches) + 1  # header row
+    assert "<script" not in html
+
+
+def test_html_escapes_document_text():
+    upper = policytext.parse_text("一、任务\n（一）建设<script>alert(1)</script>创新联合体，支持企业牵头组建创新联合体。")
+    lower = policytext.parse_text(
+        "一、任务\n（一）联合体。支持企业牵头组建创新联合体<script>。（责任单位：市科技局）"
+    )
+    html = align(lower, [upper])._repr_html_()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_results_are_deterministic(city, national, provincial):
+    first = align(city, [national, provincial], levels=["national", "provincial"]).to_json()
+    second = align(city, [national, provincial], levels=["national", "provincial"]).to_json()
+    assert first == second
+
+
+def test_routes_through_the_province(city, national, provincial):
+    result = align(city, [national, provincial], levels=["national", "provincial"])
+    routes = {(m.lower.path[-1], m.upper.doc_name, m.upper.label): m.route for m in result.matches}
+    prov = provincial.name
+    nat = national.name
+    # 产业学院 reached the city through the province (the provincial unit relays the national one)
+    assert routes.get(("（一）", prov, "一、/（一）")) == "via_provincial"
+    assert routes.get(("（一）", nat, "一、/（一）")) == "via_provincial"
+    # 课程 reached the city directly: the province says nothing about it
+    assert routes.get(("（二）", nat, "一、/（二）")) == "direct"
+    assert any(r.upper.doc_name == nat and r.lower.doc_name == prov for r in result.relays)
+
+
+def test_semantic_switch_changes_signals(city, national):
+    without = align(city, [national], semantic=False)
+    assert all(m.signals["semantic"] == 0.0 for m in without.matches)
+    assert without.parameters["semantic"] is False
+
+
+def test_prebuilt_index_gives_the_same_result(city, national):
+    index = AlignIndex.build([national])
+    assert align(city, index).to_json() == align(city, [national]).to_json()
+
+
+def test_empty_upper_list_is_refused(city):
+    with pytest.raises(ValueError):
+        align(city, [])
+
+
+def test_scores_are_probabilities(result):
+    scores = np.array([m.score for m in result.matches])
+    assert ((scores > 0) & (scores < 1)).all()
+    ranks = [m.rank for m in result.matches if m.lower.index == result.matches[0].lower.index]
+    assert ranks == list(range(1, len(ranks) + 1))
