@@ -12,7 +12,8 @@
 # 5. a self-contained HTML report for colleagues who will not run Python.
 #
 # The same file runs as a script (`python examples/walkthrough.py`) and as the notebook
-# `examples/walkthrough.ipynb`.
+# `examples/walkthrough.ipynb` (regenerate it with `python examples/build_walkthrough_notebook.py`).
+
 
 # %%
 from pathlib import Path

@@ -88,12 +88,18 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-if TYPE_CHECKING:  # pragma: no cover
-    from policytext import agencies, corpora, instruments, plot
-    from policytext.align import Alignment, align
-    from policytext.corpus import Corpus
-    from policytext.keywords import keywords
-    from policytext.nlp import nlp
-    from policytext.pipeline import parse_text, read, read_records
-    from policytext.report import report
-    from policytext.segment import Segmenter
+if TYPE_CHECKING:  # pragma: no cover - the lazy names, for type checkers and IDEs
+    from policytext import agencies as agencies
+    from policytext import corpora as corpora
+    from policytext import instruments as instruments
+    from policytext import plot as plot
+    from policytext.align import Alignment as Alignment
+    from policytext.align import align as align
+    from policytext.corpus import Corpus as Corpus
+    from policytext.keywords import keywords as keywords
+    from policytext.nlp import nlp as nlp
+    from policytext.pipeline import parse_text as parse_text
+    from policytext.pipeline import read as read
+    from policytext.pipeline import read_records as read_records
+    from policytext.report import report as report
+    from policytext.segment import Segmenter as Segmenter

@@ -148,7 +148,7 @@ def learn_idf(docs: Iterable[Any], segmenter: Segmenter | None = None) -> IDF:
     segmenter = segmenter or default_segmenter()
     df: Counter[str] = Counter()
     n_docs = 0
-    for doc in docs:
+    for doc in _corpus_documents(docs) if _is_corpus(docs) else docs:
         tokens = segmenter.content_tokens(doc)
         df.update({t.text for t in tokens} | {p for p, _, _ in _phrases(tokens)})
         n_docs += 1
@@ -340,14 +340,32 @@ def _select(
 def _as_documents(doc_or_docs: Any) -> list[Any]:
     if isinstance(doc_or_docs, str) or hasattr(doc_or_docs, "text"):
         return [doc_or_docs]
-    docs = list(doc_or_docs)
+    docs = list(_corpus_documents(doc_or_docs)) if _is_corpus(doc_or_docs) else list(doc_or_docs)
     if not docs:
         raise ConfigurationError("keywords() needs at least one document")
     return docs
 
 
+def _is_corpus(obj: Any) -> bool:
+    return hasattr(obj, "items") and hasattr(obj, "sources") and not isinstance(obj, Mapping)
+
+
+def _corpus_documents(corpus: Any) -> Iterable[Any]:
+    """The documents of a :class:`policytext.Corpus`: parsed files, or record texts as they are."""
+    from policytext import parse_text, read
+
+    for item in corpus.items():
+        if item.problem:
+            continue  # the corpus reports unusable records itself
+        if item.text is not None:
+            yield parse_text(item.text)
+        elif item.ref.path is not None:
+            yield read(item.ref.path)
+
+
 def _name(doc: Any, index: int) -> str:
-    return getattr(doc, "name", None) or f"document {index}"
+    name = getattr(doc, "name", None)
+    return name if name and name != "document" else f"document {index}"
 
 
 def _units(doc: Any, index: int, tokens: list[Token], by: str) -> list[_Unit]:

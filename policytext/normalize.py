@@ -56,11 +56,11 @@ _PUA_DOT = re.compile(r"(?m)^(\s*\d{1,3})[\ue000-\uf8ff]")
 # Runs of spaces; whether one is kept depends on its neighbours (see _space).
 _SPACES = re.compile(r" +")
 # The common case decided without a Python call: a run not followed by printable ASCII goes.
-_SPACES_BEFORE_NON_ASCII = re.compile(r" ++(?![!-~])")
-# Markdown headings ("## 第一章 总则"), at a line start; the first line is handled apart so that the
-# scan can start with a literal newline (fast).
-_MD_FIRST = re.compile(r" *#{1,6}(?: +|$)", re.M)
-_MD_LINE = re.compile(r"\n *#{1,6}(?: +|$)", re.M)
+# Written " (?<!  ) *+" rather than " ++" so that the scan can jump to spaces (a literal first
+# item) and only tries a run at its first space (linear time on long runs).
+_SPACES_BEFORE_NON_ASCII = re.compile(r" (?<!  ) *+(?![!-~])")
+# A Markdown heading marker ("## 第一章 总则") at a line start.
+_MD_HEADING = re.compile(r" *#{1,6}(?: +|$)", re.M)
 _BLANK_LINES = re.compile(r"\n\n+")
 # Half-width punctuation that becomes Chinese when a neighbour is Chinese.
 _HALF_PUNCT = re.compile(r" ?[:,;?!]")
@@ -80,9 +80,14 @@ _CLUTTER_WORDS = (
     "下载|打印|全屏|收藏|分享|关闭|字号|加大|还原|减小|默认|大|中|小|打印本页|关闭窗口|"
     "返回顶部|【|】|\\[|\\]|：|:|\\||/|浏览次数|保存|纠错|扫一扫|在手机打开|视力保护色"
 )
-_CLUTTER_LINE = re.compile(rf"^(?:\s*(?:{_CLUTTER_WORDS})\s*){{2,}}$")
-_CLUTTER_HINT_WORDS = ("打印", "字号", "收藏", "分享", "关闭", "字体")
-_CLUTTER_HINT = re.compile("|".join(_CLUTTER_HINT_WORDS))
+# Two or more words with whitespace between: written so that each space can be matched one way
+# only (``(?:\s*W\s*){2,}`` backtracks exponentially on "打印 | | | … x").
+_CLUTTER_LINE = re.compile(rf"^\s*(?:{_CLUTTER_WORDS})(?:\s*(?:{_CLUTTER_WORDS}))+\s*$")
+# The same, for every line of a text at once (whitespace other than the newline).
+_CLUTTER_LINE_IN_TEXT = re.compile(
+    rf"\n[^\S\n]*(?:{_CLUTTER_WORDS})(?:[^\S\n]*(?:{_CLUTTER_WORDS}))+[^\S\n]*(?=\n|\Z)"
+)
+_CLUTTER_HINT = re.compile(r"打印|字号|收藏|分享|关闭|字体")
 # At the top of a scraped page, a toolbar may come one word per line, and a breadcrumb line.
 _TOP_CLUTTER_LINE = re.compile(
     rf"^(?:(?:{_CLUTTER_WORDS}|字体|加大|减小|还原|【字号：?|】)|(?:当前位置|您当前的位置|您的位置|首页\s*[>＞»]).*"
@@ -181,11 +186,27 @@ def _map_widths(text: str) -> tuple[str, bool]:
 
 
 def _strip_markdown_headings(text: str) -> str:
-    """"## 第一章 总则" → "第一章 总则" (up to six #, then a space or the line end)."""
-    first = _MD_FIRST.match(text)
-    if first:
-        text = text[first.end() :]
-    return _MD_LINE.sub("\n", text)
+    """"## 第一章 总则" → "第一章 总则" (up to six #, then a space or the line end).
+
+    Only lines holding a "#" are looked at (found by ``str.find``), once each.
+    """
+    pieces: list[str] = []
+    last = 0
+    pos = text.find("#")
+    while pos >= 0:
+        line_start = text.rfind("\n", 0, pos) + 1
+        heading = _MD_HEADING.match(text, line_start)
+        if heading:
+            pieces.append(text[last:line_start])
+            last = heading.end()
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            break
+        pos = text.find("#", line_end)
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _bracket_doc_numbers(text: str) -> str:
@@ -303,33 +324,28 @@ def _space(match: re.Match[str]) -> str:
 
 def _drop_clutter(text: str) -> str:
     """Drop toolbar lines anywhere, toolbar/breadcrumb lines at the top, and a trailing footer."""
-    if any(hint in text for hint in _CLUTTER_HINT_WORDS):
-        text = _drop_clutter_lines(text)
+    text = _drop_clutter_lines(text)
     text = _drop_top_clutter(text)
     return _cut_footer(text)
 
 
 def _drop_clutter_lines(text: str) -> str:
-    """Remove the short lines made only of toolbar words; only lines holding a hint are looked at."""
+    """Remove the lines of at most 80 characters made only of toolbar words, with a hint among them.
+
+    One scan tries each line start (a literal newline: fast); almost every line fails at its
+    first character.
+    """
+    padded = "\n" + text  # the first line, too, starts after a newline
     pieces: list[str] = []
-    last = 0  # end of the text already copied
-    for hint in _CLUTTER_HINT.finditer(text):
-        if hint.start() < last:
-            continue  # a second hint on a line already looked at
-        start = text.rfind("\n", 0, hint.start()) + 1
-        end = text.find("\n", hint.end())
-        if end < 0:
-            end = len(text)
-        if end - start <= 80 and _CLUTTER_LINE.match(text[start:end]):
-            pieces.append(text[last:start])
-            last = end + 1  # the line and its newline go
-        else:
-            pieces.append(text[last:end])
-            last = end
+    last = 0
+    for match in _CLUTTER_LINE_IN_TEXT.finditer(padded):
+        if match.end() - match.start() - 1 <= 80 and _CLUTTER_HINT.search(padded, match.start(), match.end()):
+            pieces.append(padded[last : match.start()])
+            last = match.end()  # the newline before the line and the line go
     if not pieces:
         return text
-    pieces.append(text[last:])
-    return "".join(pieces).strip("\n")
+    pieces.append(padded[last:])
+    return "".join(pieces).lstrip("\n")
 
 
 def _drop_top_clutter(text: str) -> str:
@@ -389,10 +405,10 @@ def _join_broken_title(text: str) -> str:
     return text
 
 
-# A candidate for _join_broken_headings: a numbered line of 10+ characters without 。 followed by
+# A candidate for _join_broken_headings: a numbered line without 。 followed by
 # a line of at most 12 characters; the remaining conditions are checked in Python.
 _BROKEN_HEADING = re.compile(
-    r"\n(?=[^\n]{10})(?P<line>(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+    r"\n(?P<line>(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
     r"[^\n。]{0,58})\n(?P<next>[^\n]{1,12})(?![^\n])"
 )
 

@@ -42,7 +42,7 @@ QUOTED_FREQ = 20_000
 DISCOVERED_FREQ = 3_000
 
 #: A term quoted in “…” / 「…」 of 2–8 characters is always one token.
-_QUOTED = re.compile(r"(?<=[“「])[^“”「」\s，。；：、！？,.;:!?（）()《》]{2,8}(?=[”」])")
+_QUOTED = re.compile(r"(?<=[“「])[^“”「」\n\r]{2,8}(?=[”」])")
 _TITLE = re.compile(r"《([^《》\n]{2,40})》")
 _NUMERIC = re.compile(
     r"^[\d０-９.．%％‰~～\-—+/×:：]+$|^\d+(年|月|日|号|项|个|家|亿|万|元|倍|次|人|名|所|条)+$"
@@ -303,6 +303,7 @@ class Segmenter:
         cache_dir: str | Path | None = None,
         pos: bool = False,
         protect_quoted: bool = True,
+        forced_words: Iterable[Any] = (),
     ) -> None:
         self.backend_name = _resolve_backend(backend)
         self.lexicon = lexicon
@@ -317,6 +318,9 @@ class Segmenter:
         self.cache_dir = Path(cache_dir) if cache_dir is not None else None
         self.pos = pos
         self.protect_quoted = protect_quoted
+        # words that are always one token, matched before the backend runs (see ``adapted``)
+        self.forced_words: tuple[WordEntry, ...] = tuple(_normalise_extra(forced_words))
+        self._protect: re.Pattern[str] | None = None
         self._stopwords_option = stopwords
         self.stopwords: frozenset[str] = self._build_stopwords(stopwords, boilerplate)
         # validate user dictionaries now, so that a bad file fails at construction
@@ -328,6 +332,7 @@ class Segmenter:
         self._known: frozenset[str] | None = None
         self._agencies: frozenset[str] | None = None
         self._tags: dict[str, str] | None = None
+        self._stop_flags: dict[str, bool] = {}  # word -> is_stop, filled as words are met
 
     # -- configuration -------------------------------------------------------------
     @staticmethod
@@ -355,6 +360,7 @@ class Segmenter:
             "cache_dir": self.cache_dir,
             "pos": self.pos,
             "protect_quoted": self.protect_quoted,
+            "forced_words": list(self.forced_words),
         }
 
     def __getstate__(self) -> dict[str, Any]:
@@ -385,6 +391,7 @@ class Segmenter:
             entries.extend(policy_lexicon())
         entries.extend((w, f or TERM_FREQ, p) for w, f, p in self._user_entries)
         entries.extend(self.extra_words)
+        entries.extend(self.forced_words)
         return entries
 
     @property
@@ -431,17 +438,32 @@ class Segmenter:
                         backend = _JiebaBackend(self._cache_folder())
                     else:
                         backend = _RjiebaBackend()
+                    forced = {w for w, _, _ in self.forced_words}
                     for word, freq, pos in self.words:
-                        backend.add_word(word, freq, pos or "nz")
+                        if word not in forced:
+                            backend.add_word(word, freq, pos or "nz")
                     self._backend = backend
         return self._backend
 
     # -- segmentation ----------------------------------------------------------------
+    def _protected_pattern(self) -> re.Pattern[str] | None:
+        """Quoted terms first, then forced words (longest first), as one alternation."""
+        if self._protect is None:
+            parts = [_QUOTED.pattern] if self.protect_quoted else []
+            words = sorted({w for w, _, _ in self.forced_words}, key=lambda w: (-len(w), w))
+            parts.extend(re.escape(w) for w in words)
+            if not parts:
+                return None
+            self._protect = re.compile("|".join(parts))
+        return self._protect
+
     def _pieces(self, text: str) -> Iterator[tuple[int, int, bool]]:
-        """Split ``text`` into (start, end, protected) pieces: quoted terms are protected."""
+        """Split ``text`` into (start, end, protected) pieces: quoted terms and forced words are
+        protected (one token each), the rest goes to the backend."""
         position = 0
-        if self.protect_quoted:
-            for match in _QUOTED.finditer(text):
+        pattern = self._protected_pattern()
+        if pattern is not None:
+            for match in pattern.finditer(text):
                 if match.start() > position:
                     yield position, match.start(), False
                 yield match.start(), match.end(), True
@@ -463,12 +485,12 @@ class Segmenter:
     def tokenize(self, text: str) -> list[Token]:
         """Tokens with character spans into ``text`` (and POS tags when ``pos=True``)."""
         backend = self.backend
-        stop = self.stopwords
+        flags = self._stop_flags
         tokens: list[Token] = []
         for start, end, protected in self._pieces(text):
             if protected:
                 word = text[start:end]
-                tokens.append(Token(word, start, end, self._quoted_tag(word), word in stop))
+                tokens.append(Token(word, start, end, self._quoted_tag(word), word in self.stopwords))
                 continue
             piece = text[start:end]
             if self.pos:
@@ -476,18 +498,22 @@ class Segmenter:
                 overrides = self.word_tags
                 for word, tag in backend.tag(piece):
                     if not word.isspace():
-                        tag = overrides.get(word, tag)
-                        tokens.append(
-                            Token(word, offset, offset + len(word), tag, word in stop or _is_punct(word))
-                        )
+                        stop = flags.get(word)
+                        if stop is None:
+                            stop = flags[word] = self._is_stop(word)
+                        tokens.append(Token(word, offset, offset + len(word), overrides.get(word, tag), stop))
                     offset += len(word)
             else:
                 for word, s, e in backend.tokenize(piece):
                     if not word.isspace():
-                        tokens.append(
-                            Token(word, s + start, e + start, None, word in stop or _is_punct(word))
-                        )
+                        stop = flags.get(word)
+                        if stop is None:
+                            stop = flags[word] = self._is_stop(word)
+                        tokens.append(Token(word, s + start, e + start, None, stop))
         return tokens
+
+    def _is_stop(self, word: str) -> bool:
+        return word in self.stopwords or is_punct_or_space(word)
 
     def _quoted_tag(self, word: str) -> str | None:
         """A quoted coinage is a term (nz); a quoted ordinary verb (“重塑”) keeps its own tag."""
@@ -509,7 +535,9 @@ class Segmenter:
 
         Adds terms quoted in “…”, short 《》 titles, unit names of the measures (as agencies)
         and, with ``discover``, multi-character terms found by PMI and left/right entropy
-        that the current segmenter would split.
+        that the current segmenter would split.  These words are *forced*: always one token,
+        matched before the backend runs, which keeps adaptation cheap (no dictionary reload)
+        and identical across backends.
         """
         documents = _as_documents(docs)
         extra: dict[str, WordEntry] = {}
@@ -527,9 +555,13 @@ class Segmenter:
         if discover:
             for term in self.discover(texts, min_count=min_count):
                 extra.setdefault(term, (term, DISCOVERED_FREQ, None))
-        known = {w for w, _, _ in self.extra_words}
+        known = {w for w, _, _ in (*self.extra_words, *self.forced_words)}
         new = [entry for word, entry in extra.items() if word not in known]
-        return self.with_options(extra_words=[*self.extra_words, *new])
+        adapted = self.with_options(forced_words=[*self.forced_words, *new])
+        # the document's words are matched before the backend runs, so the copy shares this
+        # segmenter's tokenizer instead of loading the dictionary again
+        adapted._backend = self.backend
+        return adapted
 
     def discover(self, texts: Sequence[str], *, min_count: int = 3, top: int = 200) -> list[str]:
         """Discovered terms (3–8 characters) in ``texts`` that this segmenter splits today."""
@@ -564,10 +596,6 @@ class Segmenter:
         if not excluded:
             return tokens
         return [t for t in tokens if not _inside(t, excluded)]
-
-
-def _is_punct(word: str) -> bool:
-    return is_punct_or_space(word)
 
 
 def is_content(token: Token) -> bool:

@@ -5,14 +5,14 @@ two cores.  Content words (``policytext.align.tokens.content_words``) of every p
 public corpora in ``../shared/corpora`` are counted in a symmetric window; the co-occurrence
 matrix is turned into positive PMI with context-distribution smoothing (alpha 0.75), reduced
 with truncated SVD and weighted by the square root of the singular values (Levy, Goldberg &
-Dagan 2015).  Vectors are stored as float16 with the word counts (for SIF weights, Arora et al.
+Dagan 2015).  Vectors are stored as int8 (each row scaled to ±127; the loader restores unit length) with the word counts (for SIF weights, Arora et al.
 2017) and the first principal component of SIF paragraph vectors (the "common discourse"
 direction that the aligner removes).
 
 Run from the repository root::
 
     python scripts/train_align_vectors.py            # reads $POLICYTEXT_SHARED_CORPORA or ../shared/corpora
-    python scripts/train_align_vectors.py --vocab 12000 --dims 64
+    python scripts/train_align_vectors.py --vocab 16000 --dims 96 --policy-weight 3
 
 The result is deterministic (fixed SVD seed, sorted vocabulary ties).
 """
@@ -51,7 +51,7 @@ SOURCES = (
 _WIKISOURCE_TAIL = "本作品是中华人民共和国"
 
 
-def iter_paragraphs(corpora: Path) -> Iterator[str]:
+def iter_paragraphs(corpora: Path) -> Iterator[tuple[str, str]]:
     for relative, field in SOURCES:
         path = corpora / relative
         opener = gzip.open if path.suffix == ".gz" else open
@@ -65,7 +65,7 @@ def iter_paragraphs(corpora: Path) -> Iterator[str]:
                     text = text[:cut]
                 for paragraph in re.split(r"\n+", text):
                     if len(paragraph) >= 8:
-                        yield paragraph
+                        yield relative, paragraph
 
 
 def main() -> int:
@@ -75,10 +75,17 @@ def main() -> int:
     parser.add_argument("--vocab", type=int, default=12000)
     parser.add_argument("--dims", type=int, default=64)
     parser.add_argument("--window", type=int, default=5)
+    parser.add_argument("--dtype", choices=("int8", "float16"), default="int8",
+                        help="storage: int8 (rows rescaled to ±127; unit length restored on load) or float16")
+    parser.add_argument("--policy-weight", type=int, default=1,
+                        help="count the non-law corpora this many times (they are 1/3 of the text)")
     args = parser.parse_args()
 
     started = time.perf_counter()
-    paragraphs = [content_words(p) for p in iter_paragraphs(args.corpora)]
+    paragraphs = []
+    for source, paragraph in iter_paragraphs(args.corpora):
+        words = content_words(paragraph)
+        paragraphs.extend([words] * (1 if source.startswith("laws/") else args.policy_weight))
     counts = Counter(w for p in paragraphs for w in p)
     ranked = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: args.vocab]
     vocab = [w for w, _ in ranked]
@@ -135,10 +142,16 @@ def main() -> int:
 
     args.out.mkdir(parents=True, exist_ok=True)
     with atomic_open(args.out / "align_vectors.npy", "wb") as handle:
-        np.save(handle, vectors.astype(np.float16))
+        if args.dtype == "int8":
+            scale = np.abs(vectors).max(axis=1, keepdims=True)
+            np.save(handle, np.round(vectors / np.maximum(scale, 1e-9) * 127).astype(np.int8))
+        else:
+            np.save(handle, vectors.astype(np.float16))
     atomic_write_text(args.out / "align_vocab.tsv", "".join(f"{w}\t{counts[w]}\n" for w in vocab))
     meta = {
         "dims": args.dims,
+        "dtype": args.dtype,
+        "policy_weight": args.policy_weight,
         "vocab": size,
         "window": args.window,
         "total_tokens": int(sum(counts.values())),

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from policytext.corpus import AnalysisResult, Corpus
+from policytext.corpus import AnalysisResult, Corpus, _minhash
 from policytext.corpus import analytics as A
 from policytext.corpus._work import measure_columns, unit_columns
 from policytext.corpus.cache import ResultCache
@@ -327,3 +329,19 @@ def test_state_council_documents(shared: Path) -> None:
     assert vocational["n_measures"] >= 10
     assert result.documents["doc_number"].notna().all()  # from the record's doc_number column
     assert result.measures.groupby("doc_id").size().sum() == result.documents["n_measures"].sum()
+
+
+# -- MinHash properties ----------------------------------------------------------------------------
+_HAN = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80), min_size=0, max_size=300)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_HAN, _HAN)
+def test_minhash_signatures_behave_like_jaccard(first: str, second: str) -> None:
+    sig_first, sig_second = _minhash.signature(first), _minhash.signature(second)
+    assert _minhash.jaccard(sig_first, sig_second) == _minhash.jaccard(sig_second, sig_first)
+    spaced = " ".join(first[i : i + 7] for i in range(0, len(first), 7))
+    assert (_minhash.signature(spaced) == sig_first).all()  # white space does not count
+    assert (_minhash.from_hex(_minhash.to_hex(sig_first)) == sig_first).all()
+    if first and set(_minhash.shingle_hashes(first)) == set(_minhash.shingle_hashes(first + first[-5:])):
+        assert (sig_first == _minhash.signature(first + first[-5:])).all()

@@ -382,16 +382,13 @@ def test_batch_refuses_the_200_mb_file_quickly(mixed_batch) -> None:
     assert seconds < 60  # the whole folder, 200 MB file included, in one process
 
 
-def test_batch_errors_table_reads_back_from_csv(tmp_path: Path) -> None:
-    (tmp_path / "scratch").mkdir()
-    good, broken = build_mixed_folder(tmp_path / "in", tmp_path / "scratch")
-    (tmp_path / "in" / "broken" / "huge.txt").unlink()  # covered above; keep this run short
-    del broken["broken/huge.txt"]
-    out = tmp_path / "out"
-    assert main(["batch", str(tmp_path / "in"), "-o", str(out), "--workers", "0", "-q", "--format", "csv"]) == 0
-    errors = pd.read_csv(out / "errors.csv", dtype=str, keep_default_na=False)
+def test_batch_errors_table_reads_back_from_csv(mixed_batch, tmp_path: Path) -> None:
+    out, good, broken, _, _ = mixed_batch
+    csv_out = tmp_path / "csv"
+    assert main(["batch", str(out.parent / "in"), "-o", str(csv_out), "--workers", "0", "-q", "--format", "csv"]) == 0
+    errors = pd.read_csv(csv_out / "errors.csv", dtype=str, keep_default_na=False)
     assert dict(zip(errors["doc_id"], errors["error_class"], strict=True)) == broken
-    assert set(pd.read_csv(out / "documents.csv", dtype=str)["doc_id"]) == good
+    assert set(pd.read_csv(csv_out / "documents.csv", dtype=str)["doc_id"]) == good
 
 
 @pytest.mark.slow

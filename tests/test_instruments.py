@@ -388,7 +388,7 @@ def test_coded_set_schema():
 @pytest.mark.shared
 @pytest.mark.slow
 def test_lexicon_quality_on_coded_measures():
-    """Regression floor: the bundled lexicon on all 111 hand-coded measures (docs/bench/instruments.md)."""
+    """Regression floor: the bundled lexicon on all hand-coded measures (docs/bench/instruments.md)."""
     import sys
 
     sys.path.insert(0, str(CODED.parent.parent))

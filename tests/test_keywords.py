@@ -111,6 +111,17 @@ def test_idf_from_user_corpus(plan):
     assert mapping["term"].iloc[0] == "产教融合"
 
 
+def test_corpus_as_documents_and_idf_source(plan):
+    from policytext import Corpus
+
+    corpus = Corpus(["人工智能产业发展。人工智能赋能制造业。", "产教融合与职业教育，职业教育改革。"])
+    assert learn_idf(corpus).documents == 2
+    frame = keywords(corpus, top=2)
+    assert frame["document"].nunique() == 2
+    assert {"人工智能", "产教融合"} <= set(frame["term"]) or {"人工智能", "职业教育"} <= set(frame["term"])
+    assert len(keywords(plan, top=5, idf=corpus)) == 5
+
+
 def test_distinctive_terms_log_odds(plan):
     ai = [
         "推进人工智能大模型和算力基础设施建设，发展人工智能产业，建设算力中心，支持大模型应用。",

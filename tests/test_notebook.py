@@ -33,7 +33,6 @@ def test_document_repr_html_is_a_card_with_every_measure(plan) -> None:
     assert all(len(row.find_all("td")) == len(headings) for row in rows)
 
 
-
 def test_measure_repr_html_marks_units_and_targets(plan) -> None:
     measure = plan.measures[7]  # （八）: a target 不低于10年 and seven units
     html = measure._repr_html_()

@@ -463,3 +463,26 @@ def test_highlight_reassembles_text_and_marks_only_spans(text: str, offset: int,
             assert inside == segment.mark
         position += len(segment.text)
     assert all(segment.text for segment in segments)
+
+
+def test_policy_instruments_section_matches_the_instruments_stage(soup: BeautifulSoup, plan) -> None:
+    from policytext.instruments import classify, pmc_score
+
+    result = classify(plan)
+    pmc = pmc_score(plan, instruments=result).row()["PMC"]
+    section = soup.select_one("#instruments")
+    assert f"{pmc:.2f}" in section.select_one("p.pmc").get_text()
+    bars = {t.get_text() for t in section.select("#chart-instruments svg text")}
+    assert set(result.to_frame()["subtype"]) <= bars
+    total_row = next(
+        r for r in section.select("#table-instruments tbody tr") if r.find("td").get_text() == "合计"
+    )
+    assert total_row.find_all("td")[-1].get_text() == str(len(plan.measures))
+
+
+def test_no_instruments_option(tmp_path: Path, plan) -> None:
+    out = policytext.report(plan, output=tmp_path / "n.html", instruments=False, embed_font=False)
+    html = out.read_text(encoding="utf-8")
+    assert 'id="instruments"' not in html and "instruments=False" in html
+    md = policytext.report(plan, output=tmp_path / "n.md").read_text(encoding="utf-8")
+    assert "## 政策工具 Policy instruments" in md and "PMC指数" in md

@@ -88,16 +88,22 @@ def test_no_global_tokenizer_state_touched(plan_text, seg_jieba):
     import jieba
     import rjieba
 
-    seg_jieba.with_options(extra_words=["某某新词组合"]).cut(plan_text)
+    seg_jieba.cut(plan_text)
     Segmenter("rjieba", extra_words=["某某新词组合"]).cut(plan_text)
     assert not rjieba._DEFAULT_JIEBA.has_word("某某新词组合")
-    assert not jieba.dt.initialized or "某某新词组合" not in jieba.dt.FREQ
+    assert not rjieba._DEFAULT_JIEBA.has_word("市人社局")
+    # our lexicon words went into our own tokenizer, not jieba's global one
+    assert "市人社局" in seg_jieba.backend._tokenizer.FREQ  # type: ignore[attr-defined]
+    assert not jieba.dt.initialized or "市人社局" not in jieba.dt.FREQ
 
 
-def test_jieba_cache_goes_to_user_cache_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("POLICYTEXT_CACHE_DIR", str(tmp_path))
-    Segmenter("jieba").cut("测试")
-    assert (tmp_path / "jieba" / "jieba.cache").is_file()
+def test_jieba_cache_goes_to_user_cache_dir(seg_jieba):
+    from policytext._util import user_cache_dir
+
+    folder = user_cache_dir() / "jieba"
+    assert seg_jieba.backend._tokenizer.tmp_dir == str(folder)  # type: ignore[attr-defined]
+    assert (folder / "jieba.cache").is_file()
+    assert Segmenter(cache_dir="/somewhere/else")._cache_folder().as_posix() == "/somewhere/else"
 
 
 def test_quoted_terms_found():
@@ -106,6 +112,7 @@ def test_quoted_terms_found():
 
 
 _HAN = st.characters(min_codepoint=0x4E00, max_codepoint=0x9FA5)
+_TERM_CHAR = st.one_of(_HAN, st.sampled_from("、+-·1AB，"))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -210,7 +217,8 @@ def test_adapted_adds_units_quoted_terms_and_titles(plan):
     base = Segmenter()
     adapted = base.adapted(plan)
     assert adapted is not base and adapted.backend_name == base.backend_name
-    added = {w for w, _, _ in adapted.extra_words}
+    added = {w for w, _, _ in adapted.forced_words}
+    assert adapted.backend is base.backend  # shared: adapting does not reload the dictionary
     assert "江汉艺术职业学院" in added and "江汉油田教育实业集团" in added  # unit names
     assert "科技副总" in added and "楚天英才计划" in added  # quoted terms
     assert "江汉艺术职业学院" in adapted.cut(plan.text)
@@ -249,6 +257,7 @@ def test_cli_segment_prints_one_line_per_input_line(plan_path, capsys):
         assert got.replace(" ", "") == re.sub(r"\s", "", line)
 
 
+@pytest.mark.slow
 def test_cli_segment_backends_agree(plan_path, capsys):
     from policytext.cli import main
 

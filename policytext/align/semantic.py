@@ -33,7 +33,10 @@ class WordVectors:
         if len(words) != len(vectors) or len(words) != len(counts):
             raise ConfigurationError("word vectors: vocabulary and matrix sizes differ")
         self.index = {w: i for i, w in enumerate(words)}
-        self.vectors = vectors.astype(np.float32)
+        # int8 storage keeps directions only: restore unit length (cosines are what count)
+        matrix = vectors.astype(np.float32)
+        norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+        self.vectors = matrix / np.maximum(norms, 1e-9)
         total = float(meta.get("total_tokens") or counts.sum())
         sif_a = float(meta.get("sif_a", 1e-3))
         prob = counts / total

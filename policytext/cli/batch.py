@@ -98,6 +98,7 @@ def run(args: argparse.Namespace) -> int:
     if args.no_cache:
         ResultCache(cache_dir).clear()
     show_bar = not args.quiet and sys.stderr.isatty()
+    result = None
     with _progress_bar(total, show_bar) as tick, _sigterm_as_interrupt():
         try:
             result = corpus.analyse(
@@ -112,13 +113,15 @@ def run(args: argparse.Namespace) -> int:
                 progress=tick,
             )
         except KeyboardInterrupt:
-            done = len(ResultCache(cache_dir))
-            print(
-                f"policytext: interrupted; {done} finished document(s) are kept in {cache_dir}. "
-                "Run the same command again to resume.",
-                file=sys.stderr,
-            )
-            return 130
+            pass  # reported below, once the progress bar is closed
+    if result is None:
+        done = len(ResultCache(cache_dir))
+        print(
+            f"policytext: interrupted; {done} finished document(s) are kept in {cache_dir}. "
+            "Run the same command again to resume.",
+            file=sys.stderr,
+        )
+        return 130
     result.save(outdir, format=args.format)
     summary = result.summary
     print(

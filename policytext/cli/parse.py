@@ -40,10 +40,7 @@ def run(args: argparse.Namespace) -> int:
         text = json.dumps(doc.to_dict(include_text=args.include_text), ensure_ascii=False, indent=2) + "\n"
     else:
         frame = doc.units_frame() if args.units else doc.measures_frame().drop(columns=["text"])
-        if args.format == "csv":
-            text = frame.to_csv(index=False)
-        else:
-            text = _table(doc, frame)
+        text = frame.to_csv(index=False) if args.format == "csv" else _table(doc, frame)
     write_output(text, args.output)
     for warning in doc.warnings:
         print(f"policytext: warning: {warning}", file=sys.stderr)

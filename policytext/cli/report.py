@@ -89,7 +89,11 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-embed-font", action="store_true", help="do not embed the Chinese font subset in the HTML"
     )
+    parser.add_argument(
+        "--no-instruments", action="store_true", help="leave out policy instruments (政策工具) and the PMC index"
+    )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
+
     add_reading_options(parser)
     parser.set_defaults(func=run)
 
@@ -115,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
         top_keywords=args.top,
         keyword_method=args.keyword_method,
         agencies_by=args.agencies,
+        instruments=not args.no_instruments,
         embed_font=not args.no_embed_font,
         progress=say,
     )

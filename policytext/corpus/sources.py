@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -29,7 +28,7 @@ from policytext.model import Source as ModelSource
 RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz", ".csv", ".tsv", ".parquet")
 
 #: Metadata keys kept as first-class columns of the documents table (others stay in ``metadata``).
-STANDARD_METADATA = ("title", "issuer", "level", "date", "region", "source")
+STANDARD_METADATA = ("title", "issuer", "level", "date", "region", "source", "doc_number")
 
 # Common spellings of the standard metadata fields in public datasets.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -317,12 +316,7 @@ def folder_sources(
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
             continue
         if _is_record_file(path):
-            prefix = relative.as_posix()
-            prefix = (
-                _record_stem(Path(prefix))
-                if "/" not in prefix
-                else str(PurePath(prefix).parent / _record_stem(path))
-            )
+            prefix = (relative.parent / _record_stem(path)).as_posix()  # e.g. county/records
             sources.append(RecordSource(path, text_column=text_column, id_column=id_column, id_prefix=prefix))
         elif _is_document_file(path):
             documents.append((path, relative.as_posix()))
@@ -352,16 +346,6 @@ def open_sources(
             raise InputError(f"the DataFrame has no text column {column!r} (columns: {list(source.columns)})")
         return [MemorySource(source.to_dict("records"), text_column=column)]
     raise InputError(f"cannot build a corpus from a {type(source).__name__}")
-
-
-_UNSAFE = re.compile(r"[^0-9A-Za-z\u4e00-\u9fff._-]+")
-
-
-def safe_name(doc_id: str, limit: int = 80) -> str:
-    """A file-name-safe version of ``doc_id`` (never a path; a hash suffix keeps it unique)."""
-    cleaned = _UNSAFE.sub("_", doc_id).strip("._") or "doc"
-    digest = hashlib.sha256(doc_id.encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    return f"{cleaned[:limit]}-{digest}"
 
 
 def metadata_json(metadata: Mapping[str, Any]) -> str:

@@ -15,6 +15,7 @@ The rule is deliberately simple so that every label can be explained by its evid
 
 from __future__ import annotations
 
+import functools
 import importlib.resources
 import json
 import math
@@ -65,6 +66,7 @@ class Cue:
     key: str
     weight: float
     pattern: re.Pattern[str]
+    literal: str | None = None  # for a literal cue: a cheap `in` test before running the pattern
 
     @classmethod
     def parse(cls, key: str, weight: Any, where: str) -> Cue:
@@ -81,6 +83,7 @@ class Cue:
             if not key:
                 raise ConfigurationError(f"{where}: empty cue")
             pattern = re.compile(re.escape(key))
+            return cls(key, value, pattern, key)
         return cls(key, value, pattern)
 
 
@@ -186,7 +189,18 @@ def load_lexicon(scheme: str | Path | Mapping[str, Any] | Lexicon = "rothwell") 
         return scheme
     if isinstance(scheme, Mapping):
         return Lexicon.from_dict(scheme)
-    name = str(scheme)
+    if str(scheme) in SCHEMES:
+        return _bundled_lexicon(str(scheme))
+    return _read_lexicon(str(scheme))
+
+
+@functools.lru_cache(maxsize=len(SCHEMES))
+def _bundled_lexicon(name: str) -> Lexicon:
+    """Bundled lexicons are parsed once per process (a Lexicon is immutable)."""
+    return _read_lexicon(name)
+
+
+def _read_lexicon(name: str) -> Lexicon:
     path = data_path(SCHEMES[name]) if name in SCHEMES else Path(name)
     if name not in SCHEMES and path.suffix.lower() != ".json":
         raise ConfigurationError(
@@ -204,7 +218,11 @@ def load_lexicon(scheme: str | Path | Mapping[str, Any] | Lexicon = "rothwell") 
 def _matches(cues: Sequence[Cue], text: str) -> list[tuple[int, int, Cue]]:
     """Cue matches of one sub-type, longest first, without matches nested in a kept longer one."""
     found = [
-        (m.start(), m.end(), cue) for cue in cues for m in cue.pattern.finditer(text) if m.end() > m.start()
+        (m.start(), m.end(), cue)
+        for cue in cues
+        if cue.literal is None or cue.literal in text
+        for m in cue.pattern.finditer(text)
+        if m.end() > m.start()
     ]
     found.sort(key=lambda item: (-(item[1] - item[0]), item[0]))
     kept: list[tuple[int, int, Cue]] = []

@@ -298,18 +298,23 @@ def _mask_clauses(doc: PolicyDocument) -> str:
 
 _YEAR_PLAN = re.compile(r"(?:到|至|截至)(20\d\d)年|(20\d\d)年(?:底|末|年底|年末)?(?:前|以前|完成)")
 _YEAR_RANGE = re.compile(r"(20\d\d)\s*[-—–－~～至到]\s*(20\d\d)\s*年")
-_ANY_YEAR = re.compile(r"(?<!\d)(20\d\d)年")
+_FULL_DATE = re.compile(r"(?<!\d)(20\d\d)\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 
 def _base_year(doc: PolicyDocument, text: str) -> int | None:
+    """The year the document speaks from: its date, a year range in its title, or a full date.
+
+    A bare year (到2027年) is a target, not a base: with nothing better the horizon is unknown and
+    the X2 horizon rules stay silent rather than guess.
+    """
     if doc.header.date:
         return int(doc.header.date[:4])
-    title = doc.header.title or text[:200]
-    match = _YEAR_RANGE.search(title)
+    match = _YEAR_RANGE.search(doc.header.title or text[:200])
     if match:
         return int(match.group(1))
-    years = [int(m.group(1)) for m in _ANY_YEAR.finditer(text[:400])]
-    return min(years) if years else None
+    dates = [int(m.group(1)) for m in _FULL_DATE.finditer(text[:400])]
+    dates = dates or [int(m.group(1)) for m in _FULL_DATE.finditer(text[-300:])]
+    return dates[0] if dates else None
 
 
 def _horizons(doc: PolicyDocument, text: str) -> list[tuple[int, Hit]]:

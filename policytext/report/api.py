@@ -29,6 +29,7 @@ def report(
     top_keywords: int = 20,
     keyword_method: str = "tfidf",
     agencies_by: str = "name",
+    instruments: bool = True,
     alignment: Alignment | None = None,
     embed_font: bool = True,
     progress: Progress | None = None,
@@ -44,6 +45,8 @@ def report(
     the suffix of ``output`` (``report.md`` → Markdown).  ``xlsx`` and ``csv_dir`` also export
     every table.  ``embed_font`` embeds the bundled Noto Sans SC, cut down to the characters the
     page uses, so that the HTML shows Chinese even where no CJK font is installed.
+    ``instruments`` adds policy instruments (政策工具) and the PMC index (:mod:`policytext.instruments`).
+
     ``progress`` receives short messages on long steps (the library itself never prints).
 
     >>> import policytext, tempfile, pathlib
@@ -60,6 +63,7 @@ def report(
         "top_keywords": top_keywords,
         "keyword_method": keyword_method,
         "agencies_by": agencies_by,
+        "instruments": instruments,
         "embed_font": embed_font if fmt == "html" else False,
     }
     data = build_report_data(
@@ -69,6 +73,7 @@ def report(
         top_keywords=top_keywords,
         keyword_method=keyword_method,
         agencies_by=agencies_by,
+        instruments=instruments,
         progress=progress,
         options=options,
     )

@@ -53,6 +53,7 @@ class ReportData:
     options: dict[str, Any]
     notes: list[str] = field(default_factory=list)
     overview: list[str] = field(default_factory=list)
+    pmc: dict[str, Any] = field(default_factory=dict)
     generated: str = ""
     version: str = ""
     python: str = ""
@@ -108,6 +109,7 @@ def build_report_data(
     top_keywords: int = 20,
     keyword_method: str = "tfidf",
     agencies_by: str = "name",
+    instruments: bool = True,
     progress: Progress | None = None,
     options: dict[str, Any] | None = None,
 ) -> ReportData:
@@ -146,6 +148,11 @@ def build_report_data(
         )
     say("building tables")
     tables = T.build_tables(doc, alignment, keyword_frames=keyword_frames, by=agencies_by)
+    pmc: dict[str, Any] = {}
+    if instruments and doc.measures:
+        say("coding policy instruments")
+        instrument_frames, pmc = _instruments(doc, notes)
+        tables.update(instrument_frames)
     inputs = [input_file(doc, "plan"), *(input_file(u, "upper") for u in uppers)]
     return ReportData(
         doc=doc,
@@ -156,6 +163,7 @@ def build_report_data(
         options=dict(options or {}),
         notes=notes,
         overview=T.overview(doc, by=agencies_by) if doc.measures else [],
+        pmc=pmc,
         generated=datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
         version=__version__,
         python=platform.python_version(),
@@ -170,6 +178,16 @@ def _keywords(doc: PolicyDocument, top: int, method: str, notes: list[str]) -> d
             raise
         notes.append("Keywords are unavailable in this installation (policytext.keywords is missing).")
         return {}
+
+
+def _instruments(doc: PolicyDocument, notes: list[str]) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    try:
+        return T.instrument_tables(doc)
+    except ModuleNotFoundError as error:  # optional stage in a minimal install
+        if error.name != "policytext.instruments":
+            raise
+        notes.append("Policy instruments are unavailable in this installation.")
+        return {}, {}
 
 
 def _alignment_uppers(alignment: Alignment) -> Sequence[PolicyDocument]:

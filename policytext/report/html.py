@@ -161,6 +161,31 @@ def section_keyword_charts(data: ReportData, per_section: int = 8) -> list[tuple
     return charts
 
 
+#: Colours of the instrument types (Rothwell: supply, environment, demand; Howlett types get grey).
+TYPE_COLORS = {"supply": "#3b6ea5", "environment": "#6a9f58", "demand": "#d98c2b"}
+
+
+def instruments_chart(data: ReportData) -> Markup | None:
+    """Measures per instrument sub-type, stacked by type so the three families stand apart."""
+    frame = data.tables.get("instruments")
+    if frame is None or frame.empty:
+        return None
+    counts = frame.groupby(["type", "type_zh", "subtype"], sort=False)["measure"].nunique().reset_index()
+    counts = counts.sort_values("measure", ascending=False, kind="stable")
+    types = list(dict.fromkeys(counts["type"]))
+    names = dict(zip(counts["type"], counts["type_zh"], strict=True))
+    labels = [f"{row.subtype}" for row in counts.itertuples()]
+    series = {t: [float(row.measure) if row.type == t else 0.0 for row in counts.itertuples()] for t in types}
+    colors = {t: TYPE_COLORS.get(t, "#8a8a8a") for t in types}
+    return svg.stacked_bars(
+        labels,
+        series,
+        colors=colors,
+        names=names,
+        title="政策工具 Policy instruments (measures per instrument)",
+    )
+
+
 # -- rendering ---------------------------------------------------------------------------------
 
 
@@ -195,7 +220,9 @@ def render_html(data: ReportData, *, embed_font: bool = True) -> str:
         "section_keywords": section_keyword_charts(data),
         "coverage": view.coverage_chart if view else None,
         "alignment": view.matrix_chart if view else None,
+        "instruments": instruments_chart(data),
     }
+    by_section = data.tables.get("instruments_by_section")
     hidden = [c for c in _OPTIONAL_MEASURE_COLUMNS if not measures[c].astype(bool).any()]
     template = environment().get_template("report.html.j2")
     html = template.render(
@@ -212,6 +239,7 @@ def render_html(data: ReportData, *, embed_font: bool = True) -> str:
         load=table_view(load),
         hidden_columns=[T.label(c) for c in hidden] if len(measures) else [],
         charts=charts,
+        instruments_table=table_view(by_section) if by_section is not None else None,
         alignment=view,
         role_colors=svg.ROLE_COLORS,
         font_stack=Markup(CSS_FONT_STACK),

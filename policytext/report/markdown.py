@@ -72,6 +72,15 @@ def render_markdown(data: ReportData) -> str:
         parts += ["## 关键词 Keywords\n", markdown_table(tables["keywords"])]
     if "keywords_by_section" in tables:
         parts += ["### 分部分关键词 Keywords by section\n", markdown_table(tables["keywords_by_section"])]
+    if "instruments_by_section" in tables:
+        parts.append("## 政策工具 Policy instruments\n")
+        if data.pmc:
+            pmc = data.pmc
+            parts.append(
+                f"PMC指数 PMC index: **{pmc['pmc']:.2f}** · {pmc['grade_zh']} ({pmc['grade']}); "
+                f"scheme {pmc['scheme']}; coded automatically by a lexicon.\n"
+            )
+        parts.append(markdown_table(tables["instruments_by_section"]))
     if data.alignment is not None:
         parts += _alignment_parts(tables)
     parts += _provenance(data)

@@ -61,6 +61,13 @@ COLUMN_LABELS: dict[str, str] = {
     "relation": "关系 Relation",
     "shared": "共有片段 Shared passages",
     "evidence": "共有片段 Shared passages",
+    "type": "类型 Type",
+    "type_zh": "类型 Type",
+    "subtype": "工具 Instrument",
+    "confidence": "置信度 Confidence",
+    "variable": "变量 Variable",
+    "name_zh": "名称 Name",
+    "合计": "合计 Total",
     "best_score": "最高相似度 Best score",
 }
 
@@ -260,6 +267,37 @@ def _keyword_frame(frame: pd.DataFrame) -> pd.DataFrame:
     if "score" in out:
         out["score"] = out["score"].astype(float).round(4)
     return out.reset_index(drop=True)
+
+
+# -- policy instruments ------------------------------------------------------------------------
+
+
+def instrument_tables(
+    doc: PolicyDocument, scheme: str = "rothwell"
+) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
+    """Policy instruments (政策工具) of each measure, their spread over sections, and the PMC index.
+
+    From :mod:`policytext.instruments`: ``instruments`` has a row per measure × sub-type,
+    ``instruments_by_section`` counts measures per instrument type and section (with 合计),
+    ``pmc`` the PMC index variables with their scores.  The second value sums the PMC index up
+    (``pmc``, ``grade``, ``grade_zh``, ``scheme``).
+    """
+    from policytext.instruments import classify, crosstab, pmc_score
+
+    result = classify(doc, scheme=scheme)
+    by_section = crosstab(result, by="section", level="type")
+    by_section = by_section.reset_index().rename(columns={by_section.index.name or "index": "type"})
+    by_section.columns = [str(c) for c in by_section.columns]
+    pmc = pmc_score(doc, instruments=result)
+    row = pmc.row()
+    summary = {
+        "pmc": row.get("PMC"),
+        "grade": row.get("grade"),
+        "grade_zh": row.get("grade_zh"),
+        "scheme": scheme,
+    }
+    tables = {"instruments": result.to_frame(), "instruments_by_section": by_section, "pmc": pmc.to_frame()}
+    return tables, summary
 
 
 # -- alignment ---------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 GOLD_PATH = Path(__file__).resolve().parent / "data" / "instruments_coded.jsonl"
+PMC_GOLD_PATH = Path(__file__).resolve().parent / "data" / "pmc_coded.jsonl"
 CORPUS = "central_shandong_ai/policies_central_shandong.jsonl"
 #: Documents the lexicon weights and threshold were tuned on; the others are held out.
 TUNE_DOCS = ("qianjiang_2025", "shandong#14", "shandong#49")
@@ -192,6 +193,45 @@ def timing(docs: dict[str, Any], repeats: int = 5) -> None:
     print(f"  pmc_score (incl. coding)     {pmc * 1000:8.1f} ms  ({pmc / parse:.2f}x parse)")
 
 
+def pmc_agreement(docs: dict[str, Any]) -> dict[str, Any]:
+    """Automatic PMC sub-variable scores against hand scores (``data/pmc_coded.jsonl``)."""
+    from policytext.instruments import pmc_score
+
+    gold = [
+        json.loads(line) for line in PMC_GOLD_PATH.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    print("\nPMC sub-variables: automatic vs hand scores")
+    totals = {"agree": 0, "n": 0, "tp": 0, "fp": 0, "fn": 0}
+    per_doc: dict[str, Any] = {}
+    for record in gold:
+        result = pmc_score(docs[record["doc"]])
+        auto = {s.id: int(s.auto) for s in result.subscores}
+        hand = record["scores"]
+        agree = sum(auto[k] == v for k, v in hand.items())
+        tp = sum(auto[k] == 1 and v == 1 for k, v in hand.items())
+        fp = sum(auto[k] == 1 and v == 0 for k, v in hand.items())
+        fn = sum(auto[k] == 0 and v == 1 for k, v in hand.items())
+        hand_pmc = sum(
+            sum(hand[s.id] for s in v.subvariables) / len(v.subvariables) for v in result.scheme.variables
+        )
+        disagree = sorted(k for k, v in hand.items() if auto[k] != v)
+        print(f"  {record['doc']:<16} agreement {agree}/{len(hand)} = {agree / len(hand):.2f}   "
+              f"PMC auto {result.pmc:.2f} vs hand {hand_pmc:.2f}   disagree: {', '.join(disagree)}")  # fmt: skip
+        per_doc[record["doc"]] = {
+            "agree": agree,
+            "n": len(hand),
+            "pmc_auto": result.pmc,
+            "pmc_hand": hand_pmc,
+        }
+        for key, value in (("agree", agree), ("n", len(hand)), ("tp", tp), ("fp", fp), ("fn", fn)):
+            totals[key] += value
+    precision = totals["tp"] / max(1, totals["tp"] + totals["fp"])
+    recall = totals["tp"] / max(1, totals["tp"] + totals["fn"])
+    print(f"  overall agreement {totals['agree']}/{totals['n']} = {totals['agree'] / totals['n']:.2f}; "
+          f"sub-variables scored 1: P {precision:.2f} R {recall:.2f}")  # fmt: skip
+    return {"documents": per_doc, **totals, "precision": precision, "recall": recall}
+
+
 def pmc_overview(docs: dict[str, Any]) -> None:
     """PMC scores of the evaluation documents (automatic, no overrides)."""
     from policytext.instruments import pmc_score
@@ -295,6 +335,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     break
     timing(docs)
     pmc_overview(docs)
+    figures["pmc_agreement"] = pmc_agreement(docs)
     print(f"\nelapsed {time.perf_counter() - started:.1f} s")
     if args.json:
         Path(args.json).write_text(json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8")

@@ -1,0 +1,139 @@
+"""policytext.align on real documents of the shared corpora, and its CLI."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+import policytext
+from policytext.align import align
+from policytext.cli import main
+from policytext.model import Source
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "align"
+EXTRACTS = "national/extracts"
+SCI_LAW = "行政法/科学技术进步法(2021-12-24).md"
+SCI_SHANGHAI = "DLC/上海地方法规/地方性法规/上海/上海市科学技术进步条例(2024-05-10).md"
+
+
+@pytest.fixture(scope="module")
+def extracts(shared):
+    return [policytext.read(p) for p in sorted((shared / EXTRACTS).glob("*.txt"))]
+
+
+@pytest.fixture(scope="module")
+def plan_alignment(plan, extracts):
+    return align(plan, extracts, levels=["national"] * len(extracts))
+
+
+@pytest.fixture(scope="module")
+def laws(shared):
+    wanted = {SCI_LAW, SCI_SHANGHAI}
+    found = {}
+    with gzip.open(shared / "laws/lawrefbook_laws.jsonl.gz", "rt", encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record["path"] in wanted:
+                found[record["path"]] = policytext.parse_text(record["text"], source=Source(path=record["path"]))
+    return found
+
+
+def _matches(result, label):
+    return [m for m in result.matches if m.lower.path[-1] == label]
+
+
+@pytest.mark.shared
+def test_plan_copies_the_talent_evaluation_clause(plan_alignment):
+    best = _matches(plan_alignment, "（十六）")[0]
+    assert best.upper.doc_name.startswith("gwr2025")
+    assert best.relation == "copied"
+    assert any("人才评价体系" in e.text and len(e.text) >= 20 for e in best.evidence)
+
+
+@pytest.mark.shared
+def test_plan_takes_up_the_ideology_course_reform(plan_alignment, plan, extracts):
+    found = [m for m in _matches(plan_alignment, "（二十）") if m.upper.doc_name.startswith("gwr2025")]
+    assert found and found[0].relation in ("copied", "adapted")
+    evidence = [e for e in found[0].evidence if "思政课一体化" in e.text]
+    assert evidence
+    upper = next(d for d in extracts if d.name.startswith("gwr2025"))
+    e = evidence[0]
+    assert plan.text[e.lower_span.start : e.lower_span.end] == e.text
+    assert upper.text[e.upper_span.start : e.upper_span.end] == e.text
+
+
+@pytest.mark.shared
+def test_plan_document_figures(plan_alignment):
+    per_doc = [c for c in plan_alignment.coverage if c.section is None]
+    assert len(per_doc) == 3
+    assert all(0 < c.share <= 1 for c in per_doc)
+    assert 0 < plan_alignment.reuse_ratio < 0.5  # a local plan mostly writes its own text
+    assert len(plan_alignment.local_additions) < 20
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_regulation_article_finds_the_law_article_it_implements(laws):
+    result = align(laws[SCI_SHANGHAI], [laws[SCI_LAW]], levels=["national"])
+    best = _matches(result, "第二十一条")[0]  # 实验室体系 ↔ 第四十八条 (labelled copied)
+    assert best.upper.path[-1] == "第四十八条"
+    assert best.relation in ("copied", "adapted")
+    assert any(m.upper_functions for m in result.matches)  # laws name 科学技术行政部门 …
+
+
+@pytest.mark.shared
+@pytest.mark.slow
+def test_accuracy_on_the_labelled_pairs_beats_tfidf():
+    """The shipped configuration on the hand-labelled pairs (tests/eval/data/align_gold.jsonl)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "eval"))
+    import eval_align as ev
+
+    groups = ev.load_groups(ev.GOLD, ev.Corpora(ev.shared_corpora_dir()))
+    ev.compute_signals(groups)
+    ours = ev.evaluate_config(groups, ev.DEFAULT_CONFIG)
+    _, baseline = ev.tuned_baseline(groups, ev.baseline_scores(groups))
+    assert ours.top1 >= 0.78
+    assert ours.f1 >= 0.6
+    assert ours.top1 > baseline.top1 and ours.f1 > baseline.f1
+
+
+# -- CLI -----------------------------------------------------------------------------------
+def test_cli_json(capsys):
+    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), "--format", "json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["pairs"] and {"lower_path", "upper_doc", "upper_path", "upper_text", "upper_span", "score", "relation", "evidence"} <= set(data["pairs"][0])
+    assert [u["path"][-1] for u in data["local_additions"]] == ["（四）"]
+
+
+def test_cli_csv_table_and_output_file(tmp_path, capsys):
+    out = tmp_path / "pairs.csv"
+    args = ["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), str(FIXTURES / "provincial.txt")]
+    assert main([*args, "--levels", "national", "provincial", "--format", "csv", "-o", str(out)]) == 0
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header.startswith("lower_path,lower_title,upper_doc")
+    assert main([*args, "--format", "table", "--top", "1"]) == 0
+    table = capsys.readouterr().out
+    assert "coverage:" in table and "local additions" in table
+
+
+def test_cli_errors_are_one_line(tmp_path, capsys):
+    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(tmp_path / "missing.txt")])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "missing.txt" in err and len(err.strip().splitlines()) == 1
+    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), "--levels", "a", "b"])
+    assert code == 2
+    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), "--levels", "galactic"])
+    assert code == 2
+    assert "galactic" in capsys.readouterr().err
+
+
+def test_cli_accepts_the_bundled_name(capsys):
+    assert main(["align", "qianjiang_2025", "--against", str(FIXTURES / "national.txt"), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["lower_units"] == 20
