@@ -17,6 +17,7 @@ near-duplicates (产教融合 / 产教融合创新平台) out of the same list.
 
 from __future__ import annotations
 
+import bisect
 import gzip
 import importlib.resources
 import itertools
@@ -47,46 +48,13 @@ KEYWORD_POS = frozenset(["n", "nz", "vn", "an", "j", "eng", "nw"])
 PHRASE_POS = KEYWORD_POS
 #: A phrase cannot start with a mere scope (国家/全省 + 职业教育 is 职业教育).
 SCOPE_WORDS = frozenset(
-    [
-        "国家",
-        "全国",
-        "地方",
-        "各级",
-        "省级",
-        "市级",
-        "县级",
-        "区级",
-        "本省",
-        "本市",
-        "全省",
-        "全市",
-        "全县",
-        "全区",
-        "我省",
-        "我市",
-        "中央",
-    ]
+    "国家 全国 地方 各级 省级 市级 县级 区级 本省 本市 全省 全市 全县 全区 我省 我市 中央".split()  # noqa: SIM905
 )
 #: Heads that make a term an actor, not a topic (项目管理部门, 教育行政主管部门).
 ACTOR_HEADS = ("部门", "单位", "机关", "政府", "委员会", "办公室", "办公厅")
 #: Adverbs that open a verb phrase, not a term (积极探索, 切实增强).
-VERB_OPENERS = (
-    "积极",
-    "切实",
-    "大力",
-    "着力",
-    "全面",
-    "深入",
-    "加快",
-    "不断",
-    "进一步",
-    "扎实",
-    "稳步",
-    "持续",
-    "努力",
-    "坚决",
-    "充分",
-    "全力",
+VERB_OPENERS = tuple(
+    "积极 切实 大力 着力 全面 深入 加快 不断 进一步 扎实 稳步 持续 努力 坚决 充分 全力".split()  # noqa: SIM905
 )
 MAX_PHRASE_CHARS = 8
 #: In a unit with at least this many candidate tokens, a keyword must occur twice.
@@ -375,13 +343,20 @@ def _units(doc: Any, index: int, tokens: list[Token], by: str) -> list[_Unit]:
             raise ConfigurationError(f"by={by!r} needs a PolicyDocument (parse the text first)")
         return [_Unit(name, tokens)]
     units = []
+    starts = [t.start for t in tokens]
+
+    def within(start: int, end: int) -> list[Token]:
+        first = bisect.bisect_left(starts, start)
+        last = bisect.bisect_left(starts, end)
+        return [t for t in tokens[first:last] if t.end <= end]
+
     if by == "measure":
         for measure in doc.measures:
-            inside = [t for t in tokens if measure.span.start <= t.start and t.end <= measure.span.end]
+            inside = within(measure.span.start, measure.span.end)
             units.append(_Unit(name, inside, "/".join(measure.path), measure.section, measure.title))
     else:
         for section in doc.sections:
-            inside = [t for t in tokens if section.span.start <= t.start and t.end <= section.span.end]
+            inside = within(section.span.start, section.span.end)
             units.append(_Unit(name, inside, None, section.number, section.title))
     return units
 

@@ -409,7 +409,7 @@ def _join_broken_title(text: str) -> str:
 # a line of at most 12 characters; the remaining conditions are checked in Python.
 _BROKEN_HEADING = re.compile(
     r"\n(?P<line>(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
-    r"[^\n。]{0,58})\n(?P<next>[^\n]{1,12})(?![^\n])"
+    r"[^\n。]{0,58}+)\n(?P<next>[^\n]{1,12}+)(?![^\n])"
 )
 
 

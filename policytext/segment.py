@@ -16,6 +16,7 @@ Two backends give the same tokens: ``jieba`` (the reference, pure Python) and ``
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import importlib.resources
 import logging
@@ -42,7 +43,10 @@ QUOTED_FREQ = 20_000
 DISCOVERED_FREQ = 3_000
 
 #: A term quoted in “…” / 「…」 of 2–8 characters is always one token.
-_QUOTED = re.compile(r"(?<=[“「])[^“”「」\n\r]{2,8}(?=[”」])")
+_QUOTED = re.compile(r"(?<=[“「])(?=\S)[^“”「」\n\r]{2,8}(?<=\S)(?=[”」])")
+#: Latin letters and digits joined by - _ . (LTE-V2X, GB/T 26790.1-2011, 2026-02-09, 0532-88999976):
+#: one token.  jieba cuts them at the joiners and jieba-rs does not; doing it here makes both agree.
+_JOINED_ASCII = re.compile(r"(?<![A-Za-z0-9._\-])[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+(?![A-Za-z0-9])")
 _TITLE = re.compile(r"《([^《》\n]{2,40})》")
 _NUMERIC = re.compile(
     r"^[\d０-９.．%％‰~～\-—+/×:：]+$|^\d+(年|月|日|号|项|个|家|亿|万|元|倍|次|人|名|所|条)+$"
@@ -203,12 +207,28 @@ class _JiebaBackend:
         return list(self._tokenizer.tokenize(text))
 
     def tag(self, text: str) -> list[tuple[str, str]]:
+        """Dictionary tags on the tokens of ``cut`` (as jieba-rs does), so that tokens with and
+        without POS are the same; ``jieba.posseg`` would re-segment with its own HMM."""
         if self._pos is None:
             from jieba import posseg
 
             with _quiet_jieba():
                 self._pos = posseg.POSTokenizer(self._tokenizer)
-        return [(pair.word, pair.flag) for pair in self._pos.lcut(text)]
+            self._pos.word_tag_tab.update(self._tokenizer.user_word_tag_tab)
+        table = self._pos.word_tag_tab
+        return [(word, table.get(word) or _guess_tag(word)) for word in self._tokenizer.lcut(text)]
+
+
+_ASCII_WORD = re.compile(r"^[A-Za-z0-9.+#&_%\-]+$")
+
+
+def _guess_tag(word: str) -> str:
+    """jieba's tags for words outside the dictionary: numbers, Latin words, anything else."""
+    if word.isdigit():
+        return "m"
+    if _ASCII_WORD.match(word):
+        return "eng"
+    return "x"
 
 
 class _RjiebaBackend:
@@ -447,19 +467,18 @@ class Segmenter:
 
     # -- segmentation ----------------------------------------------------------------
     def _protected_pattern(self) -> re.Pattern[str] | None:
-        """Quoted terms first, then forced words (longest first), as one alternation."""
+        """Quoted terms first, then forced words (longest first), then joined ASCII runs."""
         if self._protect is None:
             parts = [_QUOTED.pattern] if self.protect_quoted else []
             words = sorted({w for w, _, _ in self.forced_words}, key=lambda w: (-len(w), w))
             parts.extend(re.escape(w) for w in words)
-            if not parts:
-                return None
+            parts.append(_JOINED_ASCII.pattern)
             self._protect = re.compile("|".join(parts))
         return self._protect
 
     def _pieces(self, text: str) -> Iterator[tuple[int, int, bool]]:
-        """Split ``text`` into (start, end, protected) pieces: quoted terms and forced words are
-        protected (one token each), the rest goes to the backend."""
+        """Split ``text`` into (start, end, protected) pieces: quoted terms, forced words and
+        joined ASCII runs are protected (one token each), the rest goes to the backend."""
         position = 0
         pattern = self._protected_pattern()
         if pattern is not None:
@@ -519,6 +538,8 @@ class Segmenter:
         """A quoted coinage is a term (nz); a quoted ordinary verb (“重塑”) keeps its own tag."""
         if not self.pos:
             return None
+        if word.isascii():
+            return "eng" if any(ch.isalpha() for ch in word) else "m"
         if word in self.word_tags:
             return self.word_tags[word]
         tagged = self.backend.tag(word)
@@ -595,7 +616,8 @@ class Segmenter:
         tokens = [t for t in self.tokenize(text) if is_content(t)]
         if not excluded:
             return tokens
-        return [t for t in tokens if not _inside(t, excluded)]
+        starts = [start for start, _ in excluded]
+        return [t for t in tokens if not _inside(t, excluded, starts)]
 
 
 def is_content(token: Token) -> bool:
@@ -614,8 +636,10 @@ def _clause_spans(doc: Any) -> list[tuple[int, int]]:
     return spans
 
 
-def _inside(token: Token, spans: list[tuple[int, int]]) -> bool:
-    return any(start <= token.start and token.end <= end for start, end in spans)
+def _inside(token: Token, spans: list[tuple[int, int]], starts: list[int]) -> bool:
+    """Whether the token lies inside one of the sorted, non-overlapping ``spans``."""
+    index = bisect.bisect_right(starts, token.start) - 1
+    return index >= 0 and token.end <= spans[index][1]
 
 
 def _as_documents(docs: Any) -> list[Any]:

@@ -12,7 +12,7 @@ direction that the aligner removes).
 Run from the repository root::
 
     python scripts/train_align_vectors.py            # reads $POLICYTEXT_SHARED_CORPORA or ../shared/corpora
-    python scripts/train_align_vectors.py --vocab 16000 --dims 96 --policy-weight 3
+    python scripts/train_align_vectors.py --vocab 16000 --dims 112   # the defaults
 
 The result is deterministic (fixed SVD seed, sorted vocabulary ties).
 """
@@ -69,16 +69,26 @@ def iter_paragraphs(corpora: Path) -> Iterator[tuple[str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--corpora", type=Path, default=shared_corpora_dir())
     parser.add_argument("--out", type=Path, default=ROOT / "policytext" / "data")
-    parser.add_argument("--vocab", type=int, default=12000)
-    parser.add_argument("--dims", type=int, default=64)
+    parser.add_argument("--vocab", type=int, default=16000)
+    parser.add_argument("--dims", type=int, default=112)
     parser.add_argument("--window", type=int, default=5)
-    parser.add_argument("--dtype", choices=("int8", "float16"), default="int8",
-                        help="storage: int8 (rows rescaled to ±127; unit length restored on load) or float16")
-    parser.add_argument("--policy-weight", type=int, default=1,
-                        help="count the non-law corpora this many times (they are 1/3 of the text)")
+    parser.add_argument(
+        "--dtype",
+        choices=("int8", "float16"),
+        default="int8",
+        help="storage: int8 (rows rescaled to ±127; unit length restored on load) or float16",
+    )
+    parser.add_argument(
+        "--policy-weight",
+        type=int,
+        default=1,
+        help="count the non-law corpora this many times (they are 1/3 of the text)",
+    )
     args = parser.parse_args()
 
     started = time.perf_counter()
@@ -95,9 +105,7 @@ def main() -> int:
 
     # token ids with a gap of `window` -1s between paragraphs so windows never cross them
     gap = [-1] * args.window
-    ids = np.array(
-        [i for p in paragraphs for i in ([index.get(w, -1) for w in p] + gap)], dtype=np.int64
-    )
+    ids = np.array([i for p in paragraphs for i in ([index.get(w, -1) for w in p] + gap)], dtype=np.int64)
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     vals: list[np.ndarray] = []

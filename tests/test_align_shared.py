@@ -38,7 +38,9 @@ def laws(shared):
         for line in handle:
             record = json.loads(line)
             if record["path"] in wanted:
-                found[record["path"]] = policytext.parse_text(record["text"], source=Source(path=record["path"]))
+                found[record["path"]] = policytext.parse_text(
+                    record["text"], source=Source(path=record["path"])
+                )
     return found
 
 
@@ -103,16 +105,40 @@ def test_accuracy_on_the_labelled_pairs_beats_tfidf():
 
 # -- CLI -----------------------------------------------------------------------------------
 def test_cli_json(capsys):
-    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), "--format", "json"])
+    code = main(
+        [
+            "align",
+            str(FIXTURES / "city_plan.txt"),
+            "--against",
+            str(FIXTURES / "national.txt"),
+            "--format",
+            "json",
+        ]
+    )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["pairs"] and {"lower_path", "upper_doc", "upper_path", "upper_text", "upper_span", "score", "relation", "evidence"} <= set(data["pairs"][0])
+    assert data["pairs"] and {
+        "lower_path",
+        "upper_doc",
+        "upper_path",
+        "upper_text",
+        "upper_span",
+        "score",
+        "relation",
+        "evidence",
+    } <= set(data["pairs"][0])
     assert [u["path"][-1] for u in data["local_additions"]] == ["（四）"]
 
 
 def test_cli_csv_table_and_output_file(tmp_path, capsys):
     out = tmp_path / "pairs.csv"
-    args = ["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), str(FIXTURES / "provincial.txt")]
+    args = [
+        "align",
+        str(FIXTURES / "city_plan.txt"),
+        "--against",
+        str(FIXTURES / "national.txt"),
+        str(FIXTURES / "provincial.txt"),
+    ]
     assert main([*args, "--levels", "national", "provincial", "--format", "csv", "-o", str(out)]) == 0
     header = out.read_text(encoding="utf-8").splitlines()[0]
     assert header.startswith("lower_path,lower_title,upper_doc")
@@ -126,14 +152,36 @@ def test_cli_errors_are_one_line(tmp_path, capsys):
     assert code == 2
     err = capsys.readouterr().err
     assert "missing.txt" in err and len(err.strip().splitlines()) == 1
-    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), "--levels", "a", "b"])
+    code = main(
+        [
+            "align",
+            str(FIXTURES / "city_plan.txt"),
+            "--against",
+            str(FIXTURES / "national.txt"),
+            "--levels",
+            "a",
+            "b",
+        ]
+    )
     assert code == 2
-    code = main(["align", str(FIXTURES / "city_plan.txt"), "--against", str(FIXTURES / "national.txt"), "--levels", "galactic"])
+    code = main(
+        [
+            "align",
+            str(FIXTURES / "city_plan.txt"),
+            "--against",
+            str(FIXTURES / "national.txt"),
+            "--levels",
+            "galactic",
+        ]
+    )
     assert code == 2
     assert "galactic" in capsys.readouterr().err
 
 
 def test_cli_accepts_the_bundled_name(capsys):
-    assert main(["align", "qianjiang_2025", "--against", str(FIXTURES / "national.txt"), "--format", "json"]) == 0
+    assert (
+        main(["align", "qianjiang_2025", "--against", str(FIXTURES / "national.txt"), "--format", "json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["lower_units"] == 20

@@ -95,7 +95,12 @@ class Fault:
 
 FAULTS = [
     Fault("empty.txt", lambda tmp: b"", EmptyDocumentError, "empty"),
-    Fault("blank.md", lambda tmp: "\u3000 \n\t\ufeff\n".encode(), EmptyDocumentError, "empty|white space|no text"),
+    Fault(
+        "blank.md",
+        lambda tmp: "\u3000 \n\t\ufeff\n".encode(),
+        EmptyDocumentError,
+        "empty|white space|no text",
+    ),
     Fault("binary.txt", lambda tmp: bytes(range(256)) * 64, DecodingError, "binary"),
     Fault("zero.docx", lambda tmp: b"", CorruptFileError, "zero-byte"),
     Fault("zero.pdf", lambda tmp: b"", CorruptFileError, "zero-byte"),
@@ -111,8 +116,12 @@ FAULTS = [
         UnsupportedFormatError,
         r"save it as \.docx",
     ),
-    Fault("gbk.jsonl", lambda tmp: json.dumps({"text": NOTICE}, ensure_ascii=False).encode("gbk"), RecordError,
-          "gb18030"),  # fmt: skip
+    Fault(
+        "gbk.jsonl",
+        lambda tmp: json.dumps({"text": NOTICE}, ensure_ascii=False).encode("gbk"),
+        RecordError,
+        "gb18030",
+    ),
 ]
 FAULT_IDS = [fault.name for fault in FAULTS]
 
@@ -229,7 +238,7 @@ def test_permission_denied_file(open_folder: Path) -> None:
     path = open_folder / "secret.txt"
     path.write_text(NOTICE, encoding="utf-8")
     path.chmod(0)
-    import policytext.pipeline  # noqa: F401 - import while privileged: nobody cannot read /root
+    import policytext.pipeline
 
     with unprivileged(), pytest.raises(InputError, match="permission denied") as caught:
         policytext.read(path)
@@ -333,7 +342,11 @@ def build_mixed_folder(root: Path, scratch: Path) -> tuple[set[str], dict[str, s
     )
     broken["gbk_records"] = "RecordError"
     # a record file with one good record, one bad JSON line and one record without text
-    lines = [json.dumps({"text": NOTICE.replace("青禾", "青田")}, ensure_ascii=False), "{oops", '{"text": 42}']
+    lines = [
+        json.dumps({"text": NOTICE.replace("青禾", "青田")}, ensure_ascii=False),
+        "{oops",
+        '{"text": 42}',
+    ]
     (root / "mixed_records.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     good.add("mixed_records#0")
     broken["mixed_records#1"] = "RecordError"
@@ -342,7 +355,9 @@ def build_mixed_folder(root: Path, scratch: Path) -> tuple[set[str], dict[str, s
 
 
 @pytest.fixture(scope="module")
-def mixed_batch(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, set[str], dict[str, str], str, float]:
+def mixed_batch(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> tuple[Path, set[str], dict[str, str], str, float]:
     root = tmp_path_factory.mktemp("mixed")
     good, broken = build_mixed_folder(root / "in", tmp_path_factory.mktemp("mixed-scratch"))
     out = root / "out"
@@ -385,7 +400,10 @@ def test_batch_refuses_the_200_mb_file_quickly(mixed_batch) -> None:
 def test_batch_errors_table_reads_back_from_csv(mixed_batch, tmp_path: Path) -> None:
     out, good, broken, _, _ = mixed_batch
     csv_out = tmp_path / "csv"
-    assert main(["batch", str(out.parent / "in"), "-o", str(csv_out), "--workers", "0", "-q", "--format", "csv"]) == 0
+    assert (
+        main(["batch", str(out.parent / "in"), "-o", str(csv_out), "--workers", "0", "-q", "--format", "csv"])
+        == 0
+    )
     errors = pd.read_csv(csv_out / "errors.csv", dtype=str, keep_default_na=False)
     assert dict(zip(errors["doc_id"], errors["error_class"], strict=True)) == broken
     assert set(pd.read_csv(csv_out / "documents.csv", dtype=str)["doc_id"]) == good

@@ -33,7 +33,7 @@ from hypothesis import strategies as st
 
 import policytext
 from policytext.agencies import looks_like_agency
-from policytext.errors import PolicyTextError
+from policytext.errors import DecodingError, EmptyDocumentError, PolicyTextError
 from policytext.model import PolicyDocument, Span
 from policytext.structure.clauses import find_clauses, parse_clause
 
@@ -159,24 +159,66 @@ def assert_document_is_consistent(doc: PolicyDocument) -> None:
         assert in_bounds(header.date_span, n)
 
 
-def _normalize_is_idempotent() -> bool:
-    """False while the known one-pass bug of ``normalize`` is open (see the xfail test below)."""
-    from policytext.normalize import normalize
-
-    return all(normalize(normalize(text)) == normalize(text) for text in NORMALIZE_NOT_IDEMPOTENT)
-
+# -- known bugs --------------------------------------------------------------------------------
+# Bugs found by these properties in other modules are pinned by strict-xfail tests with their
+# minimal input.  While such a bug is open, a property tolerates exactly that deviation (so it
+# keeps testing everything else); ``still_open`` re-checks the minimal input, so the tolerance
+# disappears by itself the moment the owner fixes the bug.
 
 #: Inputs on which ``normalize`` needed a second pass when this suite was written: a space
 #: between a half-width character and a bracket that only becomes full-width in the same pass.
 NORMALIZE_NOT_IDEMPOTENT = ["0 (三)", "一. (2)", "a (1)", "0 (a)"]
-#: While that bug is open the properties compare against the text after one more pass, so
-#: that they keep testing everything else; once it is fixed they are strict again by themselves.
-NORMALIZE_ONE_PASS = _normalize_is_idempotent()
+#: A unit whose shared passage spans its responsibility clause: reuse_ratio came out as 1.75.
+REUSE_OVER_ONE = (
+    "一、加强组织领导，建立工作机制。（牵头单位：市教育局；配合单位：市财政局）。加强组织领导，建立工作机制"
+)
+#: A file of control characters read with a forced encoding: an empty document, not EmptyDocumentError.
+CONTROL_ONLY = (b"\x01", "utf-8")
+
+
+def _normalize_needs_two_passes() -> bool:
+    from policytext.normalize import normalize
+
+    return any(normalize(normalize(text)) != normalize(text) for text in NORMALIZE_NOT_IDEMPOTENT)
+
+
+def _reuse_over_one() -> bool:
+    from policytext.align import align
+
+    doc = policytext.parse_text(REUSE_OVER_ONE)
+    return align(doc, [doc]).reuse_ratio > 1.0
+
+
+def _control_only_file_reads_empty() -> bool:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "control.txt"
+        path.write_bytes(CONTROL_ONLY[0])
+        try:
+            return policytext.read(path, encoding=CONTROL_ONLY[1]).text == ""
+        except PolicyTextError:
+            return False
+
+
+_PROBES = {
+    "normalize-two-passes": _normalize_needs_two_passes,
+    "align-reuse-over-one": _reuse_over_one,
+    "read-control-only-empty": _control_only_file_reads_empty,
+}
+_OPEN: dict[str, bool] = {}
+
+
+def still_open(bug: str) -> bool:
+    """Whether the known bug ``bug`` still reproduces on its minimal input (checked once)."""
+    if bug not in _OPEN:
+        _OPEN[bug] = _PROBES[bug]()
+    return _OPEN[bug]
 
 
 def assert_idempotent(doc: PolicyDocument) -> None:
     """Parsing the normalised text again gives the same text, measures and units."""
-    if not NORMALIZE_ONE_PASS:
+    if still_open("normalize-two-passes"):
         doc = policytext.parse_text(doc.text)
     again = policytext.parse_text(doc.text)
     assert again.text == doc.text
@@ -185,7 +227,9 @@ def assert_idempotent(doc: PolicyDocument) -> None:
     assert [[(u.name, u.role) for u in m.units] for m in again.measures] == [
         [(u.name, u.role) for u in m.units] for m in doc.measures
     ]
-    assert [(n.label, n.span) for n in again.outline_nodes()] == [(n.label, n.span) for n in doc.outline_nodes()]
+    assert [(n.label, n.span) for n in again.outline_nodes()] == [
+        (n.label, n.span) for n in doc.outline_nodes()
+    ]
     assert again.header.title == doc.header.title
 
 
@@ -223,7 +267,10 @@ def test_parse_text_on_document_shaped_noise(text: str) -> None:
 
 
 @budget(150)
-@given(st.text(st.characters(), max_size=300) | st.text(st.characters(categories=["Cs", "Co", "Cn", "Cc"]), max_size=50))
+@given(
+    st.text(st.characters(), max_size=300)
+    | st.text(st.characters(categories=["Cs", "Co", "Cn", "Cc"]), max_size=50)
+)
 def test_parse_text_on_arbitrary_unicode(text: str) -> None:
     """Any Unicode string, lone surrogates included (a JSON ``\\ud800`` escape gives one)."""
     EXAMPLES["parse_text: arbitrary Unicode (surrogates included)"] += 1
@@ -257,7 +304,9 @@ def test_parse_text_on_huge_single_lines(text: str) -> None:
 
 
 @budget(300)
-@given(st.lists(st.sampled_from(PIECES), max_size=14).map("".join), st.integers(min_value=0, max_value=10_000))
+@given(
+    st.lists(st.sampled_from(PIECES), max_size=14).map("".join), st.integers(min_value=0, max_value=10_000)
+)
 def test_parse_clause_units_point_at_their_names(content: str, offset: int) -> None:
     EXAMPLES["parse_clause: clause bodies from pieces"] += 1
     for unit in parse_clause(content, offset, looks_like_agency):
@@ -353,6 +402,39 @@ align_line = st.tuples(
 small_document = st.lists(align_line, max_size=10).map("\n".join)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="policytext/__init__.py lazy attribute / policytext/align/__init__.py: once a submodule such as "
+    "policytext.align.result is imported (the report and notebook views do), Python binds the package to "
+    "policytext.align, so policytext.align(lower, uppers) raises TypeError: 'module' object is not callable",
+)
+def test_policytext_align_stays_callable_after_a_submodule_import() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import policytext, policytext.align.result\n"
+        "doc = policytext.parse_text('一、总体要求\\n（一）加强组织领导。')\n"
+        "print(type(policytext.align(doc, [doc])).__name__)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "Alignment", done.stderr[-300:]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="policytext/align/__init__.py _reuse(): counts evidence lower_span positions of doc.text (which "
+    "cover the skipped clause) against the length of the units' compared text, so reuse_ratio can exceed 1",
+)
+def test_reuse_ratio_is_a_share() -> None:
+    from policytext.align import align
+
+    doc = policytext.parse_text(REUSE_OVER_ONE)
+    result = align(doc, [doc])
+    assert 0.0 <= result.reuse_ratio <= 1.0
+    assert all(0.0 <= share <= 1.0 for share in result.reuse_by_doc.values())
+
+
 def is_subsequence(needle: str, haystack: str) -> bool:
     characters = iter(haystack)
     return all(c in characters for c in needle)
@@ -395,7 +477,8 @@ def test_align_small_generated_documents(warm_align: None, lower_text: str, uppe
             assert is_subsequence(evidence.text, evidence.upper_span.of(upper.text)), evidence
     for coverage in result.coverage:
         assert 0 <= coverage.n_taken <= coverage.n_units
-    assert 0.0 <= result.reuse_ratio <= 1.0 + 1e-9
+    assert result.reuse_ratio >= 0.0
+    assert result.reuse_ratio <= 1.0 + 1e-9 or still_open("align-reuse-over-one"), result.reuse_ratio
     taken = {m.lower.index for m in result.matches}
     assert {r.index for r in result.local_additions} == {r.index for r in result.lower_units} - taken
 
@@ -447,7 +530,9 @@ def _xml_safe(text: str) -> str:
 
 @st.composite
 def file_bytes(draw: st.DrawFn) -> bytes:
-    kind = draw(st.sampled_from(["raw", "encoded", "html", "jsonl", "csv", "docx", "mutated-docx", "pdf-ish"]))
+    kind = draw(
+        st.sampled_from(["raw", "encoded", "html", "jsonl", "csv", "docx", "mutated-docx", "pdf-ish"])
+    )
     text = draw(document_text)
     if kind == "raw":
         return draw(st.binary(max_size=3000))
@@ -477,6 +562,20 @@ def file_bytes(draw: st.DrawFn) -> bytes:
     return b"%PDF-1.4\n" + draw(st.binary(max_size=500))
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="policytext/io (require_text / decode_bytes with encoding=): a file of control characters read "
+    "with a forced encoding passes the binary and emptiness checks, and normalisation leaves an empty "
+    "document: read() returns PolicyDocument(text='') instead of raising EmptyDocumentError",
+)
+@pytest.mark.parametrize("data", [b"\x01", b"\x01\x02\x03\x7f", b"\x1b\x1c\n\x1d"])
+def test_control_characters_only_is_an_empty_document(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "control.txt"
+    path.write_bytes(data)
+    with pytest.raises((EmptyDocumentError, DecodingError)):
+        policytext.read(path, encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def scratch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("generated-files")
@@ -494,6 +593,9 @@ def test_read_generated_files(scratch: Path, data: bytes, extension: str, encodi
         assert error.path == str(path), error
         assert str(path) in str(error) and "\n" not in str(error)
         return
-    assert isinstance(doc, PolicyDocument) and doc.text.strip()
+    assert isinstance(doc, PolicyDocument)
+    if not doc.text.strip() and still_open("read-control-only-empty"):
+        return
+    assert doc.text.strip(), "read() returned an empty document instead of EmptyDocumentError"
     assert_document_is_consistent(doc)
     assert_idempotent(doc)

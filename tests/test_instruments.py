@@ -413,7 +413,14 @@ def test_policytext_error_is_the_base(plan):
 def test_learned_classifier_survives_pickling(tmp_path):
     import pickle
 
-    texts = ["依法严禁违规排放", "给予资金奖补", "依法处罚违法行为", "安排奖补资金", "鼓励企业自愿参与", "引导社会组织自愿参与"]
+    texts = [
+        "依法严禁违规排放",
+        "给予资金奖补",
+        "依法处罚违法行为",
+        "安排奖补资金",
+        "鼓励企业自愿参与",
+        "引导社会组织自愿参与",
+    ]
     labels = [["compulsory"], ["mixed"], ["compulsory"], ["mixed"], ["voluntary"], ["voluntary"]]
     clf = InstrumentClassifier("howlett", at_least_one=True).fit(texts, labels)
     path = tmp_path / "model.pkl"
@@ -422,3 +429,24 @@ def test_learned_classifier_survives_pickling(tmp_path):
     probe = ["依法处罚", "发放奖补资金", "鼓励社会组织参与"]
     assert restored.predict(probe) == clf.predict(probe)
     assert restored.predict(probe)[0] == ["compulsory"]
+
+
+@pytest.mark.slow  # scikit-learn import
+def test_learned_classifier_with_lexicon_features(plan, qinghe):
+    measures, labels = _plan_coded(plan)
+    clf = InstrumentClassifier("rothwell", lexicon_features=True).fit(
+        [measure_body(m) for m in measures], labels
+    )
+    # trained on the 潜江 plan only, it codes another document's funding, talent and regulation;
+    # sub-types absent from the training codes (税收优惠, 政府采购) cannot be predicted
+    result = classify(qinghe, classifier=clf)
+    coded = {m.path[-1]: m for m in result.measures}
+    assert "资金投入" in coded["（一）"].subtypes
+    assert "人才培养" in coded["（七）"].subtypes
+    assert "法规管制" in coded["（八）"].subtypes
+    assert not any({"税收优惠", "政府采购"} & set(m.subtypes) for m in result.measures)
+    cues = [e.cue for m in result.measures for label in m.labels for e in label.evidence]
+    assert any(c.startswith("lexicon:") for c in cues)
+    for m in result.measures:
+        for label in m.labels:
+            assert all(qinghe.text[e.span.start : e.span.end] == e.text for e in label.evidence)

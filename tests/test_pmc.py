@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import policytext
 from policytext.cli import main
-from policytext.errors import ConfigurationError
+from policytext.errors import ConfigurationError, PolicyTextError
 from policytext.instruments import PMCScheme, classify, plot_pmc_surface, pmc_score, pmc_table
 
 #: A fictional provincial plan written for these tests (云岭省 does not exist).
@@ -223,3 +226,66 @@ def test_cli(plan_path, capsys):
     assert "X10:1" in capsys.readouterr().out
     assert main(["pmc", str(plan_path), "--override", "X6:2"]) == 2
     assert "ID=SCORE" in capsys.readouterr().err
+
+
+PMC_CODED = Path(__file__).resolve().parent / "eval" / "data" / "pmc_coded.jsonl"
+
+
+def test_pmc_coded_set_schema():
+    records = [
+        json.loads(line) for line in PMC_CODED.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    ids = PMCScheme.load().subvariable_ids()
+    assert len(records) >= 3
+    for record in records:
+        assert set(record) == {"doc", "scores", "note"}
+        assert list(record["scores"]) == ids
+        assert set(record["scores"].values()) <= {0, 1}
+
+
+@pytest.mark.shared
+def test_pmc_agreement_with_hand_scores():
+    """Regression floor for the automatic sub-variable scores (docs/bench/instruments.md)."""
+    import sys
+
+    sys.path.insert(0, str(PMC_CODED.parent.parent))
+    from eval_instruments import load_documents
+
+    records = [
+        json.loads(line) for line in PMC_CODED.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    docs = load_documents({r["doc"] for r in records})
+    agree = total = 0
+    for record in records:
+        auto = {s.id: s.auto for s in pmc_score(docs[record["doc"]]).subscores}
+        agree += sum(auto[k] == v for k, v in record["scores"].items())
+        total += len(record["scores"])
+    assert agree / total >= 0.85
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.text(
+        alphabet=st.sampled_from(
+            list("一二、（）1.。；\n到2030年底前市人民政府考核补贴税收企业高校鼓励监管（责任单位：市科技局）")
+        ),
+        min_size=1,
+        max_size=120,
+    )
+)
+def test_any_parsed_text_gets_a_valid_index(text):
+    try:
+        doc = policytext.parse_text(text)
+    except PolicyTextError:
+        return  # empty or unusable input is the parser's business
+    coded = classify(doc, level="sentence")
+    for measure in coded.measures:
+        for label in measure.labels:
+            assert all(doc.text[e.span.start : e.span.end] == e.text for e in label.evidence)
+    result = pmc_score(doc)
+    assert 0.0 <= result.pmc <= 10.0
+    assert all(0.0 <= v <= 1.0 for v in result.variables.values())
+    for sub in result.subscores:
+        for hit in sub.evidence:
+            if hit.span is not None:
+                assert 0 <= hit.span.start <= hit.span.end <= len(doc.text)

@@ -128,6 +128,22 @@ def test_any_quoted_term_is_one_token(seg, term, before, after):
     assert any(t.text == term and t.start == start for t in tokens)
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(st.one_of(_HAN, st.sampled_from("“”「」《》、，。 \n\t12AB+-")), max_size=40))
+def test_tokens_cover_every_visible_character(seg_pos, text):
+    tokens = seg_pos.tokenize(text)
+    covered = set()
+    previous_end = 0
+    for token in tokens:
+        assert text[token.start : token.end] == token.text
+        assert token.start >= previous_end and token.end > token.start
+        assert not token.text.isspace()
+        previous_end = token.end
+        covered.update(range(token.start, token.end))
+    assert all(i in covered for i, ch in enumerate(text) if not ch.isspace())
+    assert seg_pos.cut(text) == [t.text for t in tokens]
+
+
 def test_pos_tags(seg_pos):
     tokens = {t.text: t.pos for t in seg_pos.tokenize("市人社局牵头推进产教融合，建设实训基地")}
     assert tokens["市人社局"] == "nt"

@@ -26,11 +26,13 @@ from policytext.align.score import (
     DEFAULT_CONFIG,
     RELATIONS,
     PairScorer,
-    PairSignals,
     Scored,
     ScoringConfig,
     score_candidates,
 )
+
+#: Signals that come from the word vectors (switched off by ``semantic=False``).
+SEMANTIC_SIGNALS = ("semantic", "semantic_max", "semantic_rel", "soft_recall", "soft_precision")
 from policytext.align.semantic import WordVectors
 from policytext.align.units import AlignUnit, split_units
 from policytext.model import Level, PolicyDocument
@@ -89,7 +91,7 @@ def align(
             raise ValueError("align needs at least one upper document")
         index = AlignIndex.build(docs, kind=upper_kind, levels=levels)
     if not semantic:
-        config = config.without("semantic")
+        config = config.without(*SEMANTIC_SIGNALS)
     vectors = WordVectors.load_default() if semantic or config.weights.get("terms") else None
     scorer = PairScorer(vectors if semantic else _weights_only(vectors), index.vectorize)
     lower_units = split_units(lower, lower_kind)
@@ -151,7 +153,7 @@ class _NoEmbed(WordVectors):
 
     embeds = False
 
-    def __init__(self, base: WordVectors) -> None:  # noqa: D107 - share the base's arrays
+    def __init__(self, base: WordVectors) -> None:
         self.__dict__.update(base.__dict__)
 
     def embed_words(self, words: Sequence[str]) -> np.ndarray:
@@ -187,7 +189,7 @@ def _score_against(
     scorer.prepare([(("upper", u.doc, u.index), u.text) for u in upper_units])
     signals = [
         scorer.signals(unit, upper, lexical, lower_key=key)
-        for (_, lexical), upper in zip(candidates, upper_units)
+        for (_, lexical), upper in zip(candidates, upper_units, strict=False)
     ]
     ids = [unit_id for unit_id, _ in candidates]
     return config.select(score_candidates(config, ids, [u.doc for u in upper_units], signals))
@@ -199,7 +201,7 @@ def _match_units(
     candidates = _candidates(index, [u.text for u in units], top_k)
     return [
         _score_against(index, scorer, config, unit, cands, "lower")
-        for unit, cands in zip(units, candidates)
+        for unit, cands in zip(units, candidates, strict=False)
     ]
 
 
@@ -278,7 +280,7 @@ def _build_matches(
     relays: dict[tuple[int, int], tuple[float, str]],
 ) -> list[Match]:
     built = []
-    for unit, ref, row in zip(lower_units, lower_refs, matches):
+    for unit, ref, row in zip(lower_units, lower_refs, matches, strict=False):
         for rank, found in enumerate(row, start=1):
             unit_id, score, signals = found.unit_id, found.score, found.signals
             relation = found.relation or "related"

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 SEED = 4
 #: Shortest run reported as a shared passage (shorter runs are shared terms, not shared text).
 MIN_CHARS = 6
-_IGNORED = set(" \t\n，。；：、！？,.;:!?（）()“”\"《》")
+_IGNORED = set(' \t\n，。；：、！？,.;:!?（）()“”"《》')
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,11 @@ class Evidence:
     upper_span: Span
 
     def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "lower_span": self.lower_span.to_list(), "upper_span": self.upper_span.to_list()}
+        return {
+            "text": self.text,
+            "lower_span": self.lower_span.to_list(),
+            "upper_span": self.upper_span.to_list(),
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -239,7 +239,9 @@ def _weight(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
     weighted.data = (1 + np.log(weighted.data)) * idf[weighted.indices]
     row_nnz = np.diff(weighted.indptr)
     rows = np.repeat(np.arange(weighted.shape[0]), row_nnz)
-    norms = np.sqrt(np.bincount(rows, weights=weighted.data.astype(np.float64) ** 2, minlength=weighted.shape[0]))
+    norms = np.sqrt(
+        np.bincount(rows, weights=weighted.data.astype(np.float64) ** 2, minlength=weighted.shape[0])
+    )
     norms[norms == 0] = 1.0
     weighted.data /= norms[rows].astype(np.float32)
     return weighted

@@ -31,8 +31,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
-
 from scipy import sparse
+
 from policytext.align.evidence import Passage, covered_chars, seed_grams, shared_passages_grams
 from policytext.align.semantic import WordVectors
 from policytext.align.tokens import content_words
@@ -66,32 +66,33 @@ RELATIONS = ("copied", "adapted", "related")
 class ScoringConfig:
     """Weights of the signals and thresholds of the relations (all documented in docs/alignment.md)."""
 
+    # fitted by `python tests/eval/eval_align.py --fit` on tests/eval/data/align_gold.jsonl
     weights: dict[str, float] = field(
         default_factory=lambda: {
-            "lexical": 4.0,
-            "sentence": 4.0,
-            "terms": 4.0,
-            "alignment": 3.0,
-            "semantic": 1.0,
-            "semantic_max": 2.0,
-            "lexical_rel": 0.0,
-            "sentence_rel": 0.0,
-            "semantic_rel": 0.0,
-            "doc_best": 0.0,
-            "soft_recall": 0.0,
-            "soft_precision": 0.0,
+            "lexical": 1.081,
+            "sentence": 1.863,
+            "terms": 0.566,
+            "alignment": 0.439,
+            "semantic": 2.884,
+            "semantic_max": 2.276,
+            "soft_recall": 1.068,
+            "soft_precision": 0.799,
+            "lexical_rel": 3.291,
+            "sentence_rel": 1.121,
+            "semantic_rel": 2.05,
+            "doc_best": 1.28,
         }
     )
-    bias: float = -6.0
-    related: float = 0.35
-    adapted: float = 0.55
+    bias: float = -10.374
+    related: float = 0.151
+    adapted: float = 0.251
     #: a copied link shares a run of at least this many characters (the labelling rule: 15)
     copied_longest: int = 15
     copied_coverage: float = 0.35
     #: a match below this share of the lower unit's best score is not kept (keeps weak tails out)
-    relative: float = 0.6
+    relative: float = 0.0
     #: most matches kept per lower unit
-    max_matches: int = 5
+    max_matches: int = 3
     #: most matches kept per lower unit and upper document (``None``: no limit)
     max_per_doc: int | None = None
 
@@ -120,7 +121,7 @@ class ScoringConfig:
             return "adapted"
         return "related"
 
-    def select(self, scored: list[Scored]) -> list[Scored]:  # noqa: F821 - defined below
+    def select(self, scored: list[Scored]) -> list[Scored]:
         """The matches kept for one lower unit from all its scored candidates, best first.
 
         Sorted by score (ties by upper unit id, so results are deterministic); kept when they
@@ -188,7 +189,7 @@ def score_candidates(
     scores = config.scores(feature_matrix(signals, docs))
     return [
         Scored(unit_id, doc, float(score), config.relation(float(score), s.longest, s.coverage), s)
-        for unit_id, doc, score, s in zip(unit_ids, docs, scores, signals)
+        for unit_id, doc, score, s in zip(unit_ids, docs, scores, signals, strict=False)
     ]
 
 
@@ -401,7 +402,7 @@ class PairScorer:
             bags = [bag for words in sentence_words for bag in ([w for ws in words for w in ws], *words)]
             embedded = self.vectors.embed_batch(bags)
         row = vector_row = 0
-        for (key, text), group, words in zip(todo, sentences, sentence_words):
+        for (key, text), group, words in zip(todo, sentences, sentence_words, strict=False):
             block = _Rows.of(matrix, row, row + len(group)) if matrix is not None else None
             row += len(group)
             vector = sentence_vectors = None

@@ -149,16 +149,16 @@ def _article_nodes(doc: PolicyDocument) -> list[tuple[OutlineNode, str | None]]:
 
 def _article_units(doc: PolicyDocument, doc_index: int) -> list[AlignUnit]:
     nodes = _article_nodes(doc)
+    spans: list[tuple[str, int, int, str | None]]
     if nodes:
         spans = [(node.label, node.span.start, node.span.end, section) for node, section in nodes]
     else:  # a document built without an outline: find the article lines directly
         starts = [m.start() for m in _ARTICLE_LINE.finditer(doc.text)]
         ends = [*starts[1:], len(doc.text)]
         spans = []
-        for start, end in zip(starts, ends):
-            label = _ARTICLE_LINE.match(doc.text, start)
-            name = label.group(0).strip() if label else ""
-            spans.append((name, start, end, None))
+        for start, end in zip(starts, ends, strict=False):
+            found = _ARTICLE_LINE.match(doc.text, start)
+            spans.append((found.group(0).strip() if found else "", start, end, None))
     units = []
     for index, (label, start, end, section) in enumerate(spans):
         head = _LEADING_LABEL.match(doc.text, start, end)

@@ -42,9 +42,15 @@ def register(subparsers: Any) -> None:
         metavar="LEVEL",
         help="level of each UPPER (national, provincial, municipal, county), overriding the headers",
     )
-    parser.add_argument("--upper-text-column", help="record files among the UPPERs: the column holding the text")
-    parser.add_argument("--format", choices=("json", "csv", "table"), default="table", help="output format (default table)")
-    parser.add_argument("--top", type=int, default=None, metavar="K", help="at most K matches per lower unit (default 5)")
+    parser.add_argument(
+        "--upper-text-column", help="record files among the UPPERs: the column holding the text"
+    )
+    parser.add_argument(
+        "--format", choices=("json", "csv", "table"), default="table", help="output format (default table)"
+    )
+    parser.add_argument(
+        "--top", type=int, default=None, metavar="K", help="at most K matches per lower unit (default 5)"
+    )
     parser.add_argument("--no-semantic", action="store_true", help="leave out the word-vector signal")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
     parser.set_defaults(func=run)
@@ -56,7 +62,9 @@ def run(args: argparse.Namespace) -> int:
     lower = load_document(args)
     uppers = [_load_upper(value, args) for value in args.against]
     if args.levels and len(args.levels) != len(uppers):
-        raise ConfigurationError(f"--levels gives {len(args.levels)} levels for {len(uppers)} upper documents")
+        raise ConfigurationError(
+            f"--levels gives {len(args.levels)} levels for {len(uppers)} upper documents"
+        )
     config = DEFAULT_CONFIG
     if args.top is not None:
         if args.top < 1:
@@ -97,7 +105,9 @@ def _table(result: Any) -> str:
     lines = [result.summary(), ""]
     frame = result.pairs_frame()
     if not frame.empty:
-        shown = frame[["lower_path", "lower_title", "upper_doc", "upper_path", "relation", "score", "route", "evidence"]]
+        shown = frame[
+            ["lower_path", "lower_title", "upper_doc", "upper_path", "relation", "score", "route", "evidence"]
+        ]
         lines.append(shown.to_string(index=False, max_colwidth=36))
         lines.append("")
     coverage = result.coverage_frame()

@@ -9,7 +9,7 @@ from typing import Any
 
 EXAMPLES = """examples:
   policytext keywords plan.txt                          top 20, TF-IDF, as a table
-  policytext keywords plan.txt --top 10 --format json   [{"term": "产教融合", "score": 0.05, ...}, ...]
+  policytext keywords plan.txt --top 10 --format json   [{"rank": 1, "term": "…", "score": 17.7, "count": 6}, …]
   policytext keywords plan.txt --method textrank
   policytext keywords plan.txt --by measure --top 5     five keywords per measure
   policytext keywords plan.txt --idf-corpus docs/*.txt  learn the IDF from your own documents

@@ -90,7 +90,9 @@ def register(subparsers: Any) -> None:
         "--no-embed-font", action="store_true", help="do not embed the Chinese font subset in the HTML"
     )
     parser.add_argument(
-        "--no-instruments", action="store_true", help="leave out policy instruments (政策工具) and the PMC index"
+        "--no-instruments",
+        action="store_true",
+        help="leave out policy instruments (政策工具) and the PMC index",
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress messages")
 

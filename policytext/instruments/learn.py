@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext.errors import ConfigurationError
-from policytext.instruments.lexicon import Lexicon, load_lexicon
+from policytext.instruments.lexicon import Lexicon, LexiconClassifier, confidence_of, load_lexicon
 from policytext.instruments.result import Evidence, InstrumentLabel
 from policytext.model import Span
 
@@ -45,6 +45,10 @@ class InstrumentClassifier:
     that are sub-types of ``scheme`` are reported with their type, those that are types of the
     scheme with ``subtype=None``.  ``threshold`` is the probability above which a label is kept
     (the most probable label is always kept when ``at_least_one``).
+
+    ``lexicon_features=True`` adds the lexicon's confidence for every sub-type of ``scheme`` as
+    extra features: with a small coded set the model then starts from the lexicon and learns how
+    your coding manual departs from it (evidence then includes the lexicon cues it relied on).
     """
 
     kind = "sklearn"
@@ -59,6 +63,7 @@ class InstrumentClassifier:
         at_least_one: bool = False,
         max_evidence: int = 5,
         min_df: int = 1,
+        lexicon_features: bool = False,
     ) -> None:
         from policytext.segment import Segmenter
 
@@ -72,6 +77,8 @@ class InstrumentClassifier:
         self.at_least_one = at_least_one
         self.max_evidence = max_evidence
         self.min_df = min_df
+        self.lexicon_features = lexicon_features
+        self._lexicon_classifier = LexiconClassifier(self.lexicon) if lexicon_features else None
         self.classes_: list[str] = []
         self._analyzer = _Analyzer(self.segmenter)
         self._vectorizer: Any = None
@@ -113,11 +120,21 @@ class InstrumentClassifier:
                 + ", ".join(map(str, trivial))
             )
         self._vectorizer = TfidfVectorizer(analyzer=self._analyzer, sublinear_tf=True, min_df=self.min_df)
-        x = self._vectorizer.fit_transform(list(texts))
+        x = self._features(texts, fit=True)
         base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000)
         self._model = OneVsRestClassifier(base).fit(x, y)
         self.classes_ = [str(c) for c in binarizer.classes_]
         return self
+
+    def _features(self, texts: Sequence[str], *, fit: bool = False) -> Any:
+        """TF-IDF of the tokens, plus one lexicon-confidence column per sub-type when asked."""
+        x = self._vectorizer.fit_transform(list(texts)) if fit else self._vectorizer.transform(list(texts))
+        if self._lexicon_classifier is None:
+            return x
+        from scipy.sparse import csr_matrix, hstack
+
+        rows = [[confidence_of(score) for _, score, _ in self._lexicon_classifier.scores(t)] for t in texts]
+        return hstack([x, csr_matrix(rows)], format="csr")
 
     def _check_fitted(self) -> None:
         if self._model is None:
@@ -127,7 +144,7 @@ class InstrumentClassifier:
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probability of each class (columns in ``classes_`` order) for each text."""
         self._check_fitted()
-        return self._model.predict_proba(self._vectorizer.transform(list(texts)))
+        return self._model.predict_proba(self._features(texts))
 
     def _chosen(self, row: np.ndarray) -> list[int]:
         chosen = [i for i, p in enumerate(row) if p >= self.threshold]
@@ -146,12 +163,18 @@ class InstrumentClassifier:
         return (parent, label) if parent is not None else (label, None)
 
     def label_text(self, text: str, heading: Span | None = None) -> list[InstrumentLabel]:
-        """Labels of ``text`` with evidence tokens (spans relative to ``text``); ``heading`` is unused."""
+        """Labels of ``text`` with evidence (spans relative to ``text``); ``heading`` is unused.
+
+        Evidence: the tokens (and, with ``lexicon_features``, the lexicon sub-types' cues) with the
+        largest positive contribution (feature value × coefficient) to the label.
+        """
         self._check_fitted()
-        row_x = self._vectorizer.transform([text])
+        row_x = self._features([text])
         probabilities = self._model.predict_proba(row_x)[0]
         vocabulary = self._vectorizer.vocabulary_
         tokens = self._analyzer.tokens(text)
+        lexicon_scores = self._lexicon_classifier.scores(text) if self._lexicon_classifier is not None else []
+        offset = len(vocabulary)
         labels = []
         for index in self._chosen(probabilities):
             coefficients = self._model.estimators_[index].coef_[0]
@@ -160,13 +183,20 @@ class InstrumentClassifier:
                 column = vocabulary.get(token.text)
                 if column is not None:
                     contributions[token.text] = float(coefficients[column] * row_x[0, column])
+            for j, (sub, _, _) in enumerate(lexicon_scores):
+                contributions[f"lexicon:{sub.id}"] = float(coefficients[offset + j] * row_x[0, offset + j])
             best = sorted((w, t) for t, w in contributions.items() if w > 0)[::-1][: self.max_evidence]
             weights = {t: w for w, t in best}
-            evidence = tuple(
+            evidence = [
                 Evidence(t.text, Span(t.start, t.end), t.text, weights[t.text])
                 for t in tokens
                 if t.text in weights
-            )
+            ]
+            for sub, _, cues in lexicon_scores:
+                key = f"lexicon:{sub.id}"
+                if key in weights:
+                    evidence.extend(Evidence(e.text, e.span, f"{key}:{e.cue}", weights[key]) for e in cues)
+            evidence.sort(key=lambda e: e.span.start)
             type_id, subtype = self._type_and_subtype(self.classes_[index])
-            labels.append(InstrumentLabel(type_id, subtype, float(probabilities[index]), evidence))
+            labels.append(InstrumentLabel(type_id, subtype, float(probabilities[index]), tuple(evidence)))
         return labels

@@ -33,7 +33,7 @@ from policytext.model import (
 from policytext.structure.clauses import FIRST_IS_LEAD, Clause, find_clauses
 from policytext.structure.extract import find_citations, find_deadlines, find_targets
 from policytext.structure.header import parse_header
-from policytext.structure.outline import build_outline
+from policytext.structure.outline import build_outline, build_outline_flat
 
 __all__ = ["build_document", "build_outline", "parse_header"]
 
@@ -55,12 +55,12 @@ def build_document(
     warnings: Iterable[str] = (),
 ) -> PolicyDocument:
     """Extract header, outline, measures and citations from canonical ``text``."""
-    outline = build_outline(text)
+    outline, nodes, parents = build_outline_flat(text)
     first_item = outline[0].span.start if outline else len(text)
     fields = parse_header(text, first_item)
     level = _stated_level(text, fields.issuer)
-    measures = _measures(text, outline, level)
     citations = tuple(find_citations(text, 0, len(text)))
+    measures = _measures(text, _Flat(nodes, parents), level, citations)
     if level is Level.UNKNOWN:
         level = _level_of_units(measures)
     header = Header(
@@ -97,22 +97,21 @@ class _Flat:
     overlap, so anything found by one scan over the text can be assigned to its node by bisection.
     """
 
-    def __init__(self, outline: tuple[OutlineNode, ...]) -> None:
-        self.nodes: list[OutlineNode] = []
-        self.parents: list[int] = []
-        self.paths: list[tuple[OutlineNode, ...]] = []
-        stack: list[tuple[OutlineNode, int, tuple[OutlineNode, ...]]] = [
-            (node, -1, (node,)) for node in reversed(outline)
-        ]
-        while stack:
-            node, parent, path = stack.pop()
-            index = len(self.nodes)
-            self.nodes.append(node)
-            self.parents.append(parent)
-            self.paths.append(path)
-            stack.extend((child, index, (*path, child)) for child in reversed(node.children))
-        self.starts = [node.span.start for node in self.nodes]
-        self.own_ends = [node.children[0].span.start if node.children else node.span.end for node in self.nodes]
+    def __init__(self, nodes: list[OutlineNode], parents: list[int]) -> None:
+        self.nodes = nodes
+        self.parents = parents
+        self.starts = [node.span.start for node in nodes]
+        self.own_ends = [node.children[0].span.start if node.children else node.span.end for node in nodes]
+
+    def path(self, index: int) -> tuple[OutlineNode, ...]:
+        """The nodes from the top of the outline down to ``index``."""
+        path = [self.nodes[index]]
+        parent = self.parents[index]
+        while parent >= 0:
+            path.append(self.nodes[parent])
+            parent = self.parents[parent]
+        path.reverse()
+        return tuple(path)
 
     def owner(self, position: int) -> int:
         """Index of the node whose own region holds ``position``, or -1."""
@@ -120,14 +119,13 @@ class _Flat:
         return index if index >= 0 and position < self.own_ends[index] else -1
 
 
-def _measures(text: str, outline: tuple[OutlineNode, ...], level: Level) -> tuple[Measure, ...]:
-    if not outline:
+def _measures(text: str, flat: _Flat, level: Level, citations: tuple[Citation, ...]) -> tuple[Measure, ...]:
+    if not flat.nodes:
         return ()
-    flat = _Flat(outline)
     clauses: dict[int, list[Clause]] = {}
     if any(hint in text for hint in _CLAUSE_HINTS):
         first_is_lead = FIRST_IS_LEAD.search(text) is not None
-        for clause in find_clauses(text, outline[0].span.start, len(text), looks_like_agency):
+        for clause in find_clauses(text, flat.starts[0], len(text), looks_like_agency):
             if first_is_lead:
                 clause = clause.with_first_as_lead()
             owner = flat.owner(clause.start)
@@ -146,10 +144,10 @@ def _measures(text: str, outline: tuple[OutlineNode, ...], level: Level) -> tupl
     spans = [flat.nodes[index].span for index in chosen]
     deadlines = _bucket(spans, find_deadlines(text, 0, len(text)))
     targets = _bucket(spans, find_targets(text, 0, len(text)))
-    citations = _bucket(spans, find_citations(text, 0, len(text)))
+    cited = _bucket(spans, citations)
     default_level = None if level is Level.UNKNOWN else level
     return tuple(
-        _make_measure(text, flat.paths[index], clauses.get(index, []), deadlines[k], targets[k], citations[k], default_level)
+        _make_measure(text, flat.path(index), clauses.get(index, []), deadlines[k], targets[k], cited[k], default_level)
         for k, index in enumerate(chosen)
     )
 

@@ -8,7 +8,6 @@ The legal styles (编 > 章 > 节 > 条) keep their fixed order among themselves
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from policytext.model import OutlineNode, Span
@@ -26,26 +25,35 @@ _LABEL = re.compile(
     """,
     re.X,
 )
-_LABEL_START = r"(?=第|[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十\d]{1,3}）|\d{1,3}[.、](?![\d.])|[①-⑳])"
-# A line that starts with something that may be a label (checked by _LABEL afterwards).
-_LINE_START = re.compile(r"\n" + _LABEL_START)
-# An item that starts on the same line right after a clause or a sentence: "…）（二）创新…".
-_INLINE_START = re.compile(r"[。）\]】]" + _LABEL_START.replace("第|", ""))
+# Where an item may start: a label at a line start, or right after a clause or a sentence on the
+# same line ("…）（二）创新…").  One scan finds both kinds; the label is captured inside a
+# lookahead (group "raw"), so that the "）" closing one inline label can precede the next.
+_ITEM_START = re.compile(r"[\n。）\]】](?=(?P<raw>" + _LABEL.pattern + "))", re.X)
 _LEGAL_STYLE = {"编": "part", "部分": "part", "章": "chapter", "节": "section", "条": "article"}
 _LEGAL_RANK = {"part": 0, "chapter": 1, "section": 2, "article": 3}
 _TITLE_MAX = 40
 _SENTENCE_END = re.compile("[。；！？]")
 
 
-@dataclass(slots=True)
-class _Item:
-    start: int
-    label_end: int
-    line_end: int
-    label: str
-    number: int
-    style: str
-    depth: int = 0
+class _Items:
+    """The numbered items found, as parallel lists (far cheaper than an object per item).
+
+    ``parents`` and ``ends`` follow from the depths: an item ends where the next item of the same
+    or a shallower depth begins, and its parent is the nearest earlier item still open then.
+    """
+
+    __slots__ = ("depths", "ends", "label_ends", "labels", "line_ends", "numbers", "parents", "starts", "styles")
+
+    def __init__(self) -> None:
+        self.starts: list[int] = []
+        self.label_ends: list[int] = []
+        self.line_ends: list[int] = []
+        self.labels: list[str] = []
+        self.numbers: list[int] = []
+        self.styles: list[str] = []
+        self.depths: list[int] = []
+        self.parents: list[int] = []
+        self.ends: list[int] = []
 
 
 def parse_label(text: str, pos: int = 0) -> tuple[str, str, int, int] | None:
@@ -86,53 +94,83 @@ def _label_info(raw: str) -> tuple[str, str, int] | None:
 
 def build_outline(text: str, body_start: int = 0) -> tuple[OutlineNode, ...]:
     """Parse the numbered items of ``text`` (from ``body_start``) into a tree of nodes."""
+    return build_outline_flat(text, body_start)[0]
+
+
+def build_outline_flat(text: str, body_start: int = 0) -> tuple[tuple[OutlineNode, ...], list[OutlineNode], list[int]]:
+    """The outline, plus all its nodes in document (pre-)order and each one's parent index (-1).
+
+    The structure stage needs the flat view too; building both at once avoids walking the tree.
+    """
     items = _find_items(text, body_start)
-    _assign_depths(items)
-    return _to_tree(text, items)
+    nodes = _to_nodes(text, items)
+    roots = tuple(node for node, parent in zip(nodes, items.parents, strict=True) if parent < 0)
+    return roots, nodes, items.parents
 
 
-def _find_items(text: str, body_start: int) -> list[_Item]:
+def _find_items(text: str, body_start: int) -> _Items:
     """Numbered items at line starts, plus items that start mid-line after a clause or sentence.
 
-    Candidates come from two regex scans over the whole text (fast, in C); the Python loop only
-    visits candidates, never every line.
+    Candidates come from one regex scan over the whole text (fast, in C); the Python loop only
+    visits candidates, never every line.  Depths, parents and ends are assigned in the same loop.
     """
-    starts = [m.start() + 1 for m in _LINE_START.finditer(text, max(0, body_start - 1))]
-    if body_start == 0 and _LABEL.match(text):
-        starts.insert(0, 0)
-    inline = [m.start() + 1 for m in _INLINE_START.finditer(text, body_start)] if "）" in text or "。" in text else []
-    items: list[_Item] = []
+    candidates: list[tuple[int, str]] = []  # (start, label as matched); mid-line ones negated
+    if body_start == 0:
+        first = _LABEL.match(text)
+        if first:
+            candidates.append((0, first.group()))
+    inline_ok = "）" in text or "。" in text
+    for match in _ITEM_START.finditer(text, max(0, body_start - 1)):
+        raw = match.group("raw")
+        if match.group()[0] == "\n":
+            candidates.append((match.end(), raw))
+        elif inline_ok and raw[0] != "第" and match.end() >= body_start:
+            candidates.append((-match.end(), raw))
+    items = _Items()
+    starts, label_ends, line_ends, labels = items.starts, items.label_ends, items.line_ends, items.labels
+    numbers, styles, depths, parents, ends = items.numbers, items.styles, items.depths, items.parents, items.ends
     last_number: dict[str, int] = {}
-    for pos, at_line_start in _merge(starts, inline):
-        found = parse_label(text, pos)
-        if found is None:
+    stack: list[str] = []  # open styles, outermost first (see _depth)
+    open_items: list[int] = []  # items not yet ended, outermost first
+    text_end = len(text)
+    find = text.find
+    for pos, raw in candidates:
+        info = _label_info(raw)
+        if info is None:
             continue
-        label, style, number, end = found
-        line_end = text.find("\n", pos)
+        at_line_start = pos >= 0
+        if not at_line_start:
+            pos = -pos
+        label, style, number = info
+        end = pos + len(raw)
+        line_end = find("\n", pos)
         if line_end < 0:
-            line_end = len(text)
+            line_end = text_end
         if at_line_start:
-            if not _plausible(text, found, line_end):
+            if not _plausible(style, number, end, line_end):
                 continue
-        elif last_number.get(style) != number - 1 or not items:
+        elif last_number.get(style) != number - 1 or not starts:
             continue  # mid-line: only the next number of an open style starts an item
-        else:
-            items[-1].line_end = min(items[-1].line_end, pos)
-        items.append(_Item(pos, end, line_end, label, number, style))
+        elif pos < line_ends[-1]:
+            line_ends[-1] = pos
+        depth = _depth(stack, style)
+        while open_items and depths[open_items[-1]] >= depth:
+            ends[open_items.pop()] = pos
+        parents.append(open_items[-1] if open_items else -1)
+        open_items.append(len(starts))
+        starts.append(pos)
+        label_ends.append(end)
+        line_ends.append(line_end)
+        labels.append(label)
+        numbers.append(number)
+        styles.append(style)
+        depths.append(depth)
+        ends.append(text_end)
         last_number[style] = number
     return items
 
 
-def _merge(starts: list[int], inline: list[int]) -> list[tuple[int, bool]]:
-    merged = [(pos, True) for pos in starts]
-    if inline:
-        merged.extend((pos, False) for pos in inline)
-        merged.sort()
-    return merged
-
-
-def _plausible(text: str, found: tuple[str, str, int, int], line_end: int) -> bool:
-    label, style, number, end = found
+def _plausible(style: str, number: int, end: int, line_end: int) -> bool:
     if end >= line_end and style not in ("chapter", "part", "section"):
         return False  # a bare "1." or "一、" line with nothing after it is not an item
     if style == "arabic" and number > 200:
@@ -140,94 +178,83 @@ def _plausible(text: str, found: tuple[str, str, int, int], line_end: int) -> bo
     return not (style == "article" and number > 2000)
 
 
-def _assign_depths(items: list[_Item]) -> None:
-    stack: list[str] = []
-    for item in items:
-        style = item.style
-        if style in stack:
-            del stack[stack.index(style) + 1 :]
-        else:
-            rank = _LEGAL_RANK.get(style)
-            if rank is not None:
-                # a chapter closes any open article/section; a non-legal style never holds a legal one
-                while stack and (_LEGAL_RANK.get(stack[-1], -1) >= rank or stack[-1] not in _LEGAL_RANK):
-                    stack.pop()
-            stack.append(style)
-        item.depth = len(stack) - 1
+def _depth(stack: list[str], style: str) -> int:
+    """Depth of an item of ``style``, updating the stack of open styles.
+
+    Depth follows the order in which styles open, as a reader does; a chapter closes any open
+    article/section, and a non-legal style never holds a legal one.
+    """
+    if style in stack:
+        del stack[stack.index(style) + 1 :]
+    else:
+        rank = _LEGAL_RANK.get(style)
+        if rank is not None:
+            while stack and (_LEGAL_RANK.get(stack[-1], -1) >= rank or stack[-1] not in _LEGAL_RANK):
+                stack.pop()
+        stack.append(style)
+    return len(stack) - 1
 
 
-def _to_tree(text: str, items: list[_Item]) -> tuple[OutlineNode, ...]:
-    end_of = _item_ends(items, len(text))
+def _to_nodes(text: str, items: _Items) -> list[OutlineNode]:
+    """Build the nodes from the last item back, so that each node's children exist before it.
 
-    def build(index: int) -> tuple[OutlineNode, int]:
-        item = items[index]
-        children: list[OutlineNode] = []
-        nxt = index + 1
-        while nxt < len(items) and items[nxt].depth > item.depth:
-            child, nxt = build(nxt)
-            children.append(child)
-        end = _rstrip_end(text, item.start, end_of[index])
-        title, heading_end = _heading(text, item, children)
+    Returns the nodes in document order.  (Iterative: no recursion limit, no reference cycle.)
+    """
+    count = len(items.starts)
+    nodes: list[OutlineNode] = [None] * count  # type: ignore[list-item]
+    children: list[list[OutlineNode]] = [[] for _ in range(count)] if count else []
+    starts, ends, parents = items.starts, items.ends, items.parents
+    new_span = tuple.__new__  # Span(a, b) without the namedtuple's Python-level __new__
+    for index in range(count - 1, -1, -1):
+        start = starts[index]
+        end = ends[index]
+        while end > start and text[end - 1] in "\n ":
+            end -= 1
+        kids = children[index]
+        kids.reverse()  # they were collected from the last one back
+        first_child = kids[0].span.start if kids else -1
+        title, heading_end = _heading(text, items, index, first_child)
         node = OutlineNode(
-            label=item.label,
-            number=item.number,
-            style=item.style,
-            depth=item.depth,
-            title=title,
-            span=Span(item.start, end),
-            heading_span=Span(item.start, heading_end),
-            children=tuple(children),
+            items.labels[index],
+            items.numbers[index],
+            items.styles[index],
+            items.depths[index],
+            title,
+            new_span(Span, (start, end)),
+            new_span(Span, (start, heading_end)),
+            tuple(kids),
         )
-        return node, nxt
-
-    roots: list[OutlineNode] = []
-    index = 0
-    while index < len(items):
-        node, index = build(index)
-        roots.append(node)
-    return tuple(roots)
+        nodes[index] = node
+        parent = parents[index]
+        if parent >= 0:
+            children[parent].append(node)
+    return nodes
 
 
-def _item_ends(items: list[_Item], text_end: int) -> list[int]:
-    """Each item ends where the next item of the same or a shallower depth begins."""
-    ends = [text_end] * len(items)
-    open_items: list[int] = []
-    for index, item in enumerate(items):
-        while open_items and items[open_items[-1]].depth >= item.depth:
-            ends[open_items.pop()] = item.start
-        open_items.append(index)
-    return ends
-
-
-def _rstrip_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1] in "\n ":
-        end -= 1
-    return end
-
-
-def _heading(text: str, item: _Item, children: list[OutlineNode]) -> tuple[str | None, int]:
+def _heading(text: str, items: _Items, index: int, first_child: int) -> tuple[str | None, int]:
     """The heading sentence: a bare heading line, or a short first sentence ending in 。."""
-    line_end = item.line_end
-    if children:
-        line_end = min(line_end, children[0].span.start)
-    begin = item.label_end
+    line_end = items.line_ends[index]
+    if 0 <= first_child < line_end:
+        line_end = first_child
+    label_end = items.label_ends[index]
+    begin = label_end
     while begin < line_end and text[begin] == " ":
         begin += 1
     if begin >= line_end:
-        return None, item.label_end
-    if item.style == "article":
+        return None, label_end
+    if items.styles[index] == "article":
         # articles have no heading sentence, only an optional bracketed caption: 第一条（目的）
         if text[begin] == "（":
             close = text.find("）", begin, min(line_end, begin + 20))
             if close > 0:
                 return text[begin + 1 : close], close + 1
-        return None, item.label_end
+        return None, label_end
     end = _SENTENCE_END.search(text, begin, line_end)
     if end is None:
         # a bare heading line ("一、夯实教育基础支撑"), possibly ending with a colon
         if line_end - begin <= 60:
             return text[begin:line_end].rstrip(" ：:，"), line_end
-        return None, item.label_end
+        return None, label_end
     if end.start() - begin <= _TITLE_MAX:
         return text[begin : end.start()], end.end()
-    return None, item.label_end
+    return None, label_end

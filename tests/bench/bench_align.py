@@ -84,7 +84,9 @@ def main() -> int:
         tfidf_times.append(time.perf_counter() - started)
 
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    matrix_mb = (index.postings.data.nbytes + index.postings.indices.nbytes + index.postings.indptr.nbytes) / 1e6
+    matrix_mb = (
+        index.postings.data.nbytes + index.postings.indices.nbytes + index.postings.indptr.nbytes
+    ) / 1e6
     median_align = statistics.median(align_times)
     median_tfidf = statistics.median(tfidf_times)
     print(f"laws: {len(records)} documents, {n_chars / 1e6:.1f} M chars, {len(index)} units")
@@ -94,7 +96,9 @@ def main() -> int:
         f"align 20 measures: median {median_align:.3f} s over {args.runs} runs "
         f"(min {min(align_times):.3f}, max {max(align_times):.3f})"
     )
-    print(f"plain TF-IDF top-10 lookup: median {median_tfidf:.3f} s  (align/TF-IDF = {median_align / median_tfidf:.1f}x)")
+    print(
+        f"plain TF-IDF top-10 lookup: median {median_tfidf:.3f} s  (align/TF-IDF = {median_align / median_tfidf:.1f}x)"
+    )
     print(f"memory: peak RSS {rss_mb:.0f} MB, index matrix {matrix_mb:.0f} MB")
     print(f"matches: {len(result.matches)}, local additions: {len(result.local_additions)}")
     pickle.dumps(result)  # results must cross process boundaries

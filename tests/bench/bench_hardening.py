@@ -51,8 +51,12 @@ def run(scale: float, seed: int | None) -> int:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=float, default=10.0, help="multiplier of every example budget (default 10)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--scale", type=float, default=10.0, help="multiplier of every example budget (default 10)"
+    )
     parser.add_argument("--seed", type=int, default=None, help="hypothesis seed (default: random)")
     args = parser.parse_args()
     return run(args.scale, args.seed)

@@ -163,7 +163,10 @@ def load_groups(path: Path, corpora: Corpora) -> list[Group]:
         by_group[(line["set"], lower_ref(line["lower"]))].append(line)
     groups = []
     for (name, lref), members in by_group.items():
-        refs = sorted({r for m in members for r in m.get("uppers", [])} | {upper_ref(link["upper"]) for m in members for link in m["links"]})
+        refs = sorted(
+            {r for m in members for r in m.get("uppers", [])}
+            | {upper_ref(link["upper"]) for m in members for link in m["links"]}
+        )
         refs = [_normalise_upper_ref(r) for r in refs]
         refs = sorted(set(refs))
         uppers = [corpora.doc(r) for r in refs]
@@ -171,7 +174,11 @@ def load_groups(path: Path, corpora: Corpora) -> list[Group]:
         lower = corpora.doc(lref)
         lower_units = split_units(lower)
         group = Group(name, lower, index, lower_units)
-        by_path = {tuple(u.path[-len(m["lower"]["unit"]) :]): i for i, u in enumerate(lower_units) for m in members[:1]}
+        by_path = {
+            tuple(u.path[-len(m["lower"]["unit"]) :]): i
+            for i, u in enumerate(lower_units)
+            for m in members[:1]
+        }
         by_path = {tuple(u.path): i for i, u in enumerate(lower_units)}
         for member in members:
             wanted = tuple(member["lower"]["unit"])
@@ -197,7 +204,9 @@ def _normalise_upper_ref(ref: str) -> str:
     return ref
 
 
-def resolve_upper(index: AlignIndex, doc_number: int, uppers: list[PolicyDocument], upper: dict) -> int | None:
+def resolve_upper(
+    index: AlignIndex, doc_number: int, uppers: list[PolicyDocument], upper: dict
+) -> int | None:
     """The unit id of the gold upper unit: by article label, or the unit holding the anchor."""
     ids = [i for i, u in enumerate(index.units) if u.doc == doc_number]
     if "unit" in upper:
@@ -283,7 +292,7 @@ class Metrics:
 
 def evaluate(items: list[LowerItem], top: list[int | None], strong_pred: list[set[int]]) -> Metrics:
     m = Metrics()
-    for item, best, predicted in zip(items, top, strong_pred):
+    for item, best, predicted in zip(items, top, strong_pred, strict=False):
         strong = {j for j, r in item.gold.items() if r in STRONG}
         if strong:
             m.top1_total += 1
@@ -356,10 +365,10 @@ def fit(groups: list[Group], signals: tuple[str, ...], base: ScoringConfig = DEF
             for j, relation in item.gold.items():
                 gold[row, j] = relation in STRONG
         labels.append(gold.ravel())
-    model = LogisticRegression(C=1.0, class_weight="balanced", max_iter=2000)
+    model = LogisticRegression(C=1.0, max_iter=2000)  # unweighted: scores stay probabilities
     model.fit(np.vstack(features), np.concatenate(labels))
     weights = dict.fromkeys(SIGNALS, 0.0)
-    for name, value in zip(signals, model.coef_[0]):
+    for name, value in zip(signals, model.coef_[0], strict=False):
         weights[name] = round(float(value), 3)
     config = replace(base, weights=weights, bias=round(float(model.intercept_[0]), 3))
     best: tuple[float, float, ScoringConfig] | None = None
@@ -402,7 +411,7 @@ def baseline_scores(groups: list[Group]) -> list[np.ndarray]:
 
 def baseline_metrics(groups: list[Group], sims: list[np.ndarray], threshold: float) -> Metrics:
     total = Metrics()
-    for group, matrix in zip(groups, sims):
+    for group, matrix in zip(groups, sims, strict=False):
         top = [int(np.lexsort((np.arange(len(r)), -r))[0]) for r in matrix]
         strong = [{t} if matrix[i, t] >= threshold else set() for i, t in enumerate(top)]
         total.add(evaluate(group.items, top, strong))
@@ -419,7 +428,9 @@ def tuned_baseline(groups: list[Group], sims: list[np.ndarray]) -> tuple[float, 
 
 # -- report ----------------------------------------------------------------------------------
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--gold", type=Path, default=GOLD)
     parser.add_argument("--fit", action="store_true", help="print the config fitted on all labels")
     parser.add_argument("--shipped-only", action="store_true")
@@ -431,9 +442,11 @@ def main() -> int:
     groups = load_groups(args.gold, corpora)
     compute_signals(groups)
     n_items = sum(len(g.items) for g in groups)
-    print(f"{len(groups)} label sets, {n_items} lower units, "
-          f"{sum(len(i.gold) for g in groups for i in g.items)} gold links "
-          f"({sum(g.unresolved for g in groups)} unresolved); signals in {time.perf_counter() - started:.1f} s")
+    print(
+        f"{len(groups)} label sets, {n_items} lower units, "
+        f"{sum(len(i.gold) for g in groups for i in g.items)} gold links "
+        f"({sum(g.unresolved for g in groups)} unresolved); signals in {time.perf_counter() - started:.1f} s"
+    )
     figures: dict[str, Any] = {}
 
     fast, exact = evaluate_config(groups, DEFAULT_CONFIG), evaluate_config(groups, DEFAULT_CONFIG, exact=True)
@@ -463,7 +476,9 @@ def main() -> int:
     plan = [g for g in groups if g.name.startswith("qianjiang")]
     laws = [g for g in groups if not g.name.startswith("qianjiang")]
     print("\n== ablations: weights and thresholds fitted by the same procedure ==")
-    print("   (in-sample = fitted and tested on all sets; cross = fitted on plan, tested on laws and vice versa)")
+    print(
+        "   (in-sample = fitted and tested on all sets; cross = fitted on plan, tested on laws and vice versa)"
+    )
     for name, signals in ABLATIONS.items():
         config = fit(groups, signals)
         inside = evaluate_config(groups, config)
@@ -497,8 +512,13 @@ def main() -> int:
 
 
 def _fig(m: Metrics) -> dict[str, float]:
-    return {"top1": round(m.top1, 4), "top1_any": round(m.top1_any, 4), "precision": round(m.precision, 4),
-            "recall": round(m.recall, 4), "f1": round(m.f1, 4)}
+    return {
+        "top1": round(m.top1, 4),
+        "top1_any": round(m.top1_any, 4),
+        "precision": round(m.precision, 4),
+        "recall": round(m.recall, 4),
+        "f1": round(m.f1, 4),
+    }
 
 
 def _write(path: Path | None, figures: dict[str, Any]) -> None:

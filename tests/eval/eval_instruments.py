@@ -140,6 +140,7 @@ def cross_validated(
     *,
     C: float = 4.0,
     threshold: float = 0.5,
+    lexicon_features: bool = False,
 ) -> list[set[str]]:
     """Leave-one-document-out predictions of the learned classifier on ``field`` labels."""
     from policytext.instruments import InstrumentClassifier, measure_body
@@ -156,7 +157,9 @@ def cross_validated(
         train_labels = [labels[i] for i in train]
         present = {label for row in train_labels for label in row}
         usable = {lab for lab in present if sum(lab in row for row in train_labels) < len(train)}
-        classifier = InstrumentClassifier(scheme, segmenter=segmenter, C=C, threshold=threshold)
+        classifier = InstrumentClassifier(
+            scheme, segmenter=segmenter, C=C, threshold=threshold, lexicon_features=lexicon_features
+        )
         classifier.fit([texts[i] for i in train], [row & usable for row in train_labels])
         for i, predicted in zip(test, classifier.predict([texts[i] for i in test]), strict=True):
             predictions[i] = set(predicted)
@@ -262,6 +265,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--threshold", type=float, default=0.5, help="learned classifier: probability threshold"
     )
     parser.add_argument("--skip-lexicon", action="store_true", help="only the learned classifier")
+    parser.add_argument(
+        "--lexicon-features",
+        action="store_true",
+        help="learned classifier: add lexicon confidences as features",
+    )
     args = parser.parse_args(argv)
 
     from policytext.instruments import load_lexicon
@@ -306,10 +314,26 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"LEXICON [{split}] Howlett types", pick(gold_howlett), pick(lex_howlett), howlett_types
         )
 
-    cv_sub = cross_validated(pairs, "rothwell", "rothwell", C=args.C, threshold=args.threshold)
+    cv_sub = cross_validated(
+        pairs,
+        "rothwell",
+        "rothwell",
+        C=args.C,
+        threshold=args.threshold,
+        lexicon_features=args.lexicon_features,
+    )
     cv_type = [{type_of[s] for s in row} for row in cv_sub]
-    cv_howlett = cross_validated(pairs, "howlett", "howlett", C=args.C, threshold=args.threshold)
-    print(f"\nlearned classifier: C={args.C}, threshold={args.threshold}")
+    cv_howlett = cross_validated(
+        pairs,
+        "howlett",
+        "howlett",
+        C=args.C,
+        threshold=args.threshold,
+        lexicon_features=args.lexicon_features,
+    )
+    print(
+        f"\nlearned classifier: C={args.C}, threshold={args.threshold}, lexicon features: {args.lexicon_features}"
+    )
     figures["sklearn/cv/rothwell_type"] = report(
         "SKLEARN leave-one-document-out, Rothwell types", gold_type, cv_type, types
     )
@@ -319,6 +343,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     figures["sklearn/cv/howlett_type"] = report(
         "SKLEARN leave-one-document-out, Howlett types", gold_howlett, cv_howlett, howlett_types
     )
+    held = splits["held-out"]
+    subset = lambda rows: [rows[i] for i in held]  # noqa: E731
+    print("\nSKLEARN leave-one-document-out, restricted to the held-out documents (micro P / R / F1):")
+    for name, gold_rows, predicted_rows in (
+        ("Rothwell types", gold_type, cv_type),
+        ("Rothwell sub-types", gold_sub, cv_sub),
+        ("Howlett types", gold_howlett, cv_howlett),
+    ):
+        m = micro(subset(gold_rows), subset(predicted_rows))
+        figures[f"sklearn/cv-held-out/{name}"] = m
+        print(f"  {name:<20}{m['precision']:>7.2f}{m['recall']:>7.2f}{m['f1']:>7.2f}")
 
     if args.errors:
         print("\nLexicon mistakes on held-out measures (missed / extra):")

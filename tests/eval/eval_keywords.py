@@ -151,9 +151,16 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 print(f"  {name:28s} {key[:40]:40s} {hits}/{K}  {marks}")
         results[name] = scores
+        splits = {
+            split: [p for p, key in zip(scores, parsed, strict=True) if documents[key].get("split") == split]
+            for split in ("dev", "test")
+        }
+        by_split = "  ".join(
+            f"{split} {statistics.mean(values):.3f}" for split, values in splits.items() if values
+        )
         print(
             f"{name:28s} P@{K} mean {statistics.mean(scores):.3f}  median {statistics.median(scores):.2f}  "
-            f"min {min(scores):.1f}  ({len(scores)} documents, {time.time() - started:.1f} s)"
+            f"min {min(scores):.1f}  [{by_split}]  ({len(scores)} documents, {time.time() - started:.1f} s)"
         )
     if args.unjudged:
         for key, terms in unjudged.items():
