@@ -47,6 +47,7 @@ _QUOTED = re.compile(r"(?<=[“「])(?=\S)[^“”「」\n\r]{2,8}(?<=\S)(?=[”
 #: Latin letters and digits joined by - _ . (LTE-V2X, GB/T 26790.1-2011, 2026-02-09, 0532-88999976):
 #: one token.  jieba cuts them at the joiners and jieba-rs does not; doing it here makes both agree.
 _JOINED_ASCII = re.compile(r"(?<![A-Za-z0-9._\-])[A-Za-z0-9]+(?:[-_.][A-Za-z0-9]+)+(?![A-Za-z0-9])")
+_ASCII_HINT = re.compile(r"[A-Za-z0-9][-_.][A-Za-z0-9]")
 _TITLE = re.compile(r"《([^《》\n]{2,40})》")
 _NUMERIC = re.compile(
     r"^[\d０-９.．%％‰~～\-—+/×:：]+$|^\d+(年|月|日|号|项|个|家|亿|万|元|倍|次|人|名|所|条)+$"
@@ -466,27 +467,45 @@ class Segmenter:
         return self._backend
 
     # -- segmentation ----------------------------------------------------------------
-    def _protected_pattern(self) -> re.Pattern[str] | None:
-        """Quoted terms first, then forced words (longest first), then joined ASCII runs."""
-        if self._protect is None:
-            parts = [_QUOTED.pattern] if self.protect_quoted else []
+    def _forced_pattern(self) -> re.Pattern[str] | None:
+        """Forced words as one alternation, longest first (so 江汉艺术职业学院 beats 江汉)."""
+        if self._protect is None and self.forced_words:
             words = sorted({w for w, _, _ in self.forced_words}, key=lambda w: (-len(w), w))
-            parts.extend(re.escape(w) for w in words)
-            parts.append(_JOINED_ASCII.pattern)
-            self._protect = re.compile("|".join(parts))
+            self._protect = re.compile("|".join(re.escape(w) for w in words))
         return self._protect
+
+    def _protected_spans(self, text: str) -> list[tuple[int, int]]:
+        """Spans that must be one token each: quoted terms, forced words, joined ASCII runs.
+
+        Each kind is searched only when a cheap test says it may occur, so plain text pays
+        almost nothing; on overlaps the leftmost span wins (quoted before forced before ASCII).
+        """
+        found: list[tuple[int, int, int]] = []
+        if self.protect_quoted and ("“" in text or "「" in text):
+            found.extend((m.start(), 0, m.end()) for m in _QUOTED.finditer(text))
+        forced = self._forced_pattern()
+        if forced is not None:
+            found.extend((m.start(), 1, m.end()) for m in forced.finditer(text))
+        if _ASCII_HINT.search(text):
+            found.extend((m.start(), 2, m.end()) for m in _JOINED_ASCII.finditer(text))
+        if not found:
+            return []
+        found.sort()
+        spans: list[tuple[int, int]] = []
+        for start, _, end in found:
+            if not spans or start >= spans[-1][1]:
+                spans.append((start, end))
+        return spans
 
     def _pieces(self, text: str) -> Iterator[tuple[int, int, bool]]:
         """Split ``text`` into (start, end, protected) pieces: quoted terms, forced words and
         joined ASCII runs are protected (one token each), the rest goes to the backend."""
         position = 0
-        pattern = self._protected_pattern()
-        if pattern is not None:
-            for match in pattern.finditer(text):
-                if match.start() > position:
-                    yield position, match.start(), False
-                yield match.start(), match.end(), True
-                position = match.end()
+        for start, end in self._protected_spans(text):
+            if start > position:
+                yield position, start, False
+            yield start, end, True
+            position = end
         if position < len(text):
             yield position, len(text), False
 

@@ -292,6 +292,11 @@ def test_routes_through_the_province(city, national, provincial):
     # 课程 reached the city directly: the province says nothing about it
     assert routes.get(("（二）", nat, "一、/（二）")) == "direct"
     assert any(r.upper.doc_name == nat and r.lower.doc_name == prov for r in result.relays)
+    summary = result.routes_frame().set_index("route")
+    assert summary.loc["via_provincial", "matches"] == sum(
+        m.route == "via_provincial" for m in result.matches
+    )
+    assert "direct" in summary.index
 
 
 def test_semantic_switch_changes_signals(city, national):
@@ -315,3 +320,23 @@ def test_scores_are_probabilities(result):
     assert ((scores > 0) & (scores < 1)).all()
     ranks = [m.rank for m in result.matches if m.lower.index == result.matches[0].lower.index]
     assert ranks == list(range(1, len(ranks) + 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(texts=st.lists(st.text(alphabet="教育科技人才ab，1 。", max_size=30), max_size=5))
+def test_ngram_counts_match_a_direct_count(texts):
+    matrix = ngram_counts(texts)
+    for row, text in enumerate(texts):
+        kept = [c for c in text if "\u4e00" <= c <= "\u9fff" or (c.isascii() and c.isalpha())]
+        expected = max(0, len(kept) - 1) + max(0, len(kept) - 2)
+        assert matrix[row].sum() == expected
+
+
+def test_documents_without_units(city):
+    headings = policytext.parse_text("一、总体要求\n二、重点任务")
+    assert split_units(headings) == []
+    against_nothing = align(city, [headings])
+    assert not against_nothing.matches and len(against_nothing.local_additions) == 4
+    nothing_to_align = align(headings, [city])
+    assert not nothing_to_align.matches and nothing_to_align.reuse_ratio == 0.0
+    assert AlignIndex.build([headings]).candidates(["产教融合"], 5) == [[]]

@@ -117,3 +117,14 @@ def test_no_cache_recomputes(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["batch", str(corpus), "-o", str(out), "--workers", "0", "-q"]) == 0
     assert main(["batch", str(corpus), "-o", str(out), "--workers", "0", "-q", "--no-cache"]) == 0
     assert "(0 from cache)" in capsys.readouterr().out.splitlines()[-2]
+
+
+def test_output_folder_inside_the_input_is_not_read_back(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    out = corpus / "results"
+    for _ in range(2):
+        assert main(["batch", str(corpus), "-o", str(out), "--workers", "0", "-q", "--format", "csv"]) == 0
+        assert "9 documents: 7 analysed" in capsys.readouterr().out

@@ -304,11 +304,14 @@ def test_a_killed_worker_does_not_stop_the_run(tmp_path: Path, result: AnalysisR
     def kill_one_worker(done: int, _total: int | None) -> None:
         if killed or done < 1:
             return
-        for child in psutil.Process().children(recursive=True):
-            if child.children():  # the forkserver: its children are the pool's workers
-                victim = child.children()[0]
-                os.kill(victim.pid, signal.SIGKILL)
-                killed.append(victim.pid)
+        for child in psutil.Process().children():
+            # the forkserver (our child) forks the pool's workers: kill one of those, nothing else
+            if "forkserver" not in " ".join(child.cmdline()):
+                continue
+            workers = [w for w in child.children() if "forkserver" in " ".join(w.cmdline())]
+            if workers:
+                os.kill(workers[0].pid, signal.SIGKILL)
+                killed.append(workers[0].pid)
                 return
 
     survived = Corpus(CORPUS).analyse(workers=2, cache=False, chunk_size=1, progress=kill_one_worker)

@@ -75,6 +75,13 @@ def test_backends_identical_on_plan(plan_text, seg_jieba):
     ]
 
 
+def test_joined_ascii_runs_are_one_token_in_both_backends(seg, seg_jieba):
+    text = "推广LTE-V2X，执行GB/T 26790.1-2011，2026-02-09起，电话0532-88999976"
+    tokens = seg.cut(text)
+    assert {"LTE-V2X", "26790.1-2011", "2026-02-09", "0532-88999976"} <= set(tokens)
+    assert seg_jieba.cut(text) == tokens
+
+
 def test_auto_prefers_rust_backend():
     assert Segmenter().backend_name == "rjieba"
 

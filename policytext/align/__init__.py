@@ -30,9 +30,6 @@ from policytext.align.score import (
     ScoringConfig,
     score_candidates,
 )
-
-#: Signals that come from the word vectors (switched off by ``semantic=False``).
-SEMANTIC_SIGNALS = ("semantic", "semantic_max", "semantic_rel", "soft_recall", "soft_precision")
 from policytext.align.semantic import WordVectors
 from policytext.align.units import AlignUnit, split_units
 from policytext.model import Level, PolicyDocument
@@ -51,6 +48,8 @@ __all__ = [
     "split_units",
 ]
 
+#: Signals that come from the word vectors (switched off by ``semantic=False``).
+SEMANTIC_SIGNALS = ("semantic", "semantic_max", "semantic_rel", "soft_recall", "soft_precision")
 #: Indexes with at most this many units are scored exhaustively (every pair), larger ones
 #: through the ``top_k`` lexical candidates.
 EXHAUSTIVE_LIMIT = 600
@@ -160,7 +159,9 @@ class _NoEmbed(WordVectors):
         return np.zeros(self.dims, dtype=np.float32)
 
 
-def _candidates(index: AlignIndex, texts: list[str], top_k: int, allowed: set[int] | None = None):
+def _candidates(
+    index: AlignIndex, texts: list[str], top_k: int, allowed: set[int] | None = None
+) -> list[list[tuple[int, float]]]:
     """Candidate (unit id, lexical) lists per text: every unit for small indexes, else top_k."""
     if not texts:
         return []

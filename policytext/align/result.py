@@ -247,6 +247,25 @@ class Alignment:
         rows = [c.to_dict() for c in self.coverage]
         return pd.DataFrame(rows, columns=_COVERAGE_COLUMNS)
 
+    def routes_frame(self) -> pd.DataFrame:
+        """Per route (``direct``, ``via_provincial``, ``provincial_only`` …): matches, lower units
+        and upper units — what reached the lower document directly and what through the level
+        in between."""
+        import pandas as pd
+
+        rows = []
+        for route in sorted({m.route for m in self.matches}):
+            members = [m for m in self.matches if m.route == route]
+            rows.append(
+                {
+                    "route": route,
+                    "matches": len(members),
+                    "lower_units": len({m.lower.index for m in members}),
+                    "upper_units": len({(m.upper.doc, m.upper.index) for m in members}),
+                }
+            )
+        return pd.DataFrame(rows, columns=["route", "matches", "lower_units", "upper_units"])
+
     # -- serialisation ---------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -6,7 +6,7 @@ import argparse
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 from typing import Any
@@ -88,7 +88,8 @@ def run(args: argparse.Namespace) -> int:
     outdir = Path(args.outdir)
     if outdir.exists() and not outdir.is_dir():
         raise InputError("the output path exists and is not a folder", outdir)
-    corpus = Corpus(args.input, text_column=args.text_column, id_column=args.id_column)
+    # the output folder may sit inside the input folder: its tables must not be read as input
+    corpus = Corpus(args.input, text_column=args.text_column, id_column=args.id_column, exclude=[outdir])
     total = len(corpus)
     if total == 0:
         raise InputError(
@@ -99,21 +100,19 @@ def run(args: argparse.Namespace) -> int:
         ResultCache(cache_dir).clear()
     show_bar = not args.quiet and sys.stderr.isatty()
     result = None
-    with _progress_bar(total, show_bar) as tick, _sigterm_as_interrupt():
-        try:
-            result = corpus.analyse(
-                workers=args.workers,
-                engine=args.engine,
-                scheduler=args.scheduler,
-                cache=cache_dir,
-                top_keywords=args.top,
-                keyword_mmr=args.keyword_mmr,
-                user_dict=args.user_dict,
-                chunk_size=args.chunk_size,
-                progress=tick,
-            )
-        except KeyboardInterrupt:
-            pass  # reported below, once the progress bar is closed
+    # an interruption is reported below, once the progress bar is closed
+    with _progress_bar(total, show_bar) as tick, _sigterm_as_interrupt(), suppress(KeyboardInterrupt):
+        result = corpus.analyse(
+            workers=args.workers,
+            engine=args.engine,
+            scheduler=args.scheduler,
+            cache=cache_dir,
+            top_keywords=args.top,
+            keyword_mmr=args.keyword_mmr,
+            user_dict=args.user_dict,
+            chunk_size=args.chunk_size,
+            progress=tick,
+        )
     if result is None:
         done = len(ResultCache(cache_dir))
         print(

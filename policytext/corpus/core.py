@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,8 @@ class Corpus:
     >>> result.measures.groupby("doc_id").size()              # doctest: +SKIP
 
     The corpus holds references (path, record index, metadata), never all texts: documents
-    are read by the workers (files) or streamed in chunks (records).
+    are read by the workers (files) or streamed in chunks (records).  ``exclude``: folders
+    not to read inside a folder corpus (e.g. an output folder).
     """
 
     def __init__(
@@ -40,9 +41,12 @@ class Corpus:
         *,
         text_column: str | None = None,
         id_column: str | None = None,
+        exclude: Sequence[str | Path] = (),
     ) -> None:
         self.origin = source if isinstance(source, (str, Path)) else type(source).__name__
-        self.sources: list[Source] = open_sources(source, text_column=text_column, id_column=id_column)
+        self.sources: list[Source] = open_sources(
+            source, text_column=text_column, id_column=id_column, exclude=[Path(p) for p in exclude]
+        )
         self._length: int | None = None
 
     @classmethod

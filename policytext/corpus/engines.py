@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import pickle
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -139,15 +140,18 @@ class LocalEngine:
         restarts = 0
         try:
             while not scheduler.done(len(pending)):
+                broken = False
                 while (
                     nxt := scheduler.next_chunk(len(pending), any(s for _, s in pending.values()))
                 ) is not None:
                     chunk, suspect = nxt
-                    pending[executor.submit(analyse_chunk, chunk, options)] = (chunk, suspect)
-                if not pending:
-                    continue
-                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-                broken = False
+                    try:
+                        pending[executor.submit(analyse_chunk, chunk, options)] = (chunk, suspect)
+                    except BrokenProcessPool:  # a worker died while idle: the chunk never ran
+                        scheduler.suspects.extendleft(reversed(chunk))
+                        broken = True
+                        break
+                finished = wait(pending, return_when=FIRST_COMPLETED)[0] if pending and not broken else set()
                 for future in finished:
                     chunk, suspect = pending.pop(future)
                     try:
@@ -250,7 +254,8 @@ class DaskEngine:
                     nxt := scheduler.next_chunk(len(pending), any(s for _, s in pending.values()))
                 ) is not None:
                     chunk, suspect = nxt
-                    future = client.submit(analyse_chunk, chunk, options, pure=False)
+                    payload = pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
+                    future = client.submit(analyse_chunk_pickled, payload, options, pure=False)
                     pending[future] = (chunk, suspect)
                     completed.add(future)
                 if not pending:
@@ -258,7 +263,7 @@ class DaskEngine:
                 future = next(completed)
                 chunk, suspect = pending.pop(future)
                 try:
-                    results = future.result()
+                    results = pickle.loads(future.result())
                 except KilledWorker:
                     _requeue(scheduler, chunk, suspect, on_results)
                     continue
@@ -269,6 +274,17 @@ class DaskEngine:
             client.close()
             if cluster is not None:
                 cluster.close()
+
+
+def analyse_chunk_pickled(payload: bytes, options: AnalysisOptions) -> bytes:
+    """:func:`analyse_chunk` on a pickled chunk, returning pickled results.
+
+    Dask handles opaque bytes far more cheaply than nested lists of dicts: it neither walks them
+    to estimate their size nor serialises them element by element (measured: the scheduler and
+    client CPU fell several-fold on the laws corpus).
+    """
+    chunk = pickle.loads(payload)
+    return pickle.dumps(analyse_chunk(chunk, options), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def make_engine(engine: str, workers: int | None, scheduler: str | None = None) -> Any:

@@ -302,18 +302,26 @@ def _record_stem(path: Path) -> str:
 
 
 def folder_sources(
-    root: Path, *, text_column: str | None = None, id_column: str | None = None
+    root: Path,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    exclude: Sequence[Path] = (),
 ) -> list[Source]:
     """Every supported file under ``root`` (recursively, sorted): document files and record files.
 
     Hidden files and folders (starting with ``.``) are skipped: they are editor backups, VCS
-    data, or a previous run's output.
+    data, or a previous run's output; so are the folders in ``exclude`` (e.g. the output folder
+    of a batch run placed inside its input folder, whose tables must not become input).
     """
+    excluded = [Path(os.path.abspath(folder)) for folder in exclude]
     documents: list[tuple[Path, str]] = []
     sources: list[Source] = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
         if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        if excluded and any(folder in Path(os.path.abspath(path)).parents for folder in excluded):
             continue
         if _is_record_file(path):
             prefix = (relative.parent / _record_stem(path)).as_posix()  # e.g. county/records
@@ -326,13 +334,17 @@ def folder_sources(
 
 
 def open_sources(
-    source: Any, *, text_column: str | None = None, id_column: str | None = None
+    source: Any,
+    *,
+    text_column: str | None = None,
+    id_column: str | None = None,
+    exclude: Sequence[Path] = (),
 ) -> list[Source]:
     """Turn what the user gave (folder, record file, document file, list) into sources."""
     if isinstance(source, (str, PurePath)) and not (isinstance(source, str) and "\n" in source):
         path = Path(source)
         if path.is_dir():
-            return folder_sources(path, text_column=text_column, id_column=id_column)
+            return folder_sources(path, text_column=text_column, id_column=id_column, exclude=exclude)
         if path.is_file():
             if _is_record_file(path):
                 return [RecordSource(path, text_column=text_column, id_column=id_column)]
@@ -345,6 +357,8 @@ def open_sources(
         if column not in source.columns:
             raise InputError(f"the DataFrame has no text column {column!r} (columns: {list(source.columns)})")
         return [MemorySource(source.to_dict("records"), text_column=column)]
+    if isinstance(source, str):
+        raise InputError("a corpus is a folder, a record file or a list: wrap a single text in a list")
     raise InputError(f"cannot build a corpus from a {type(source).__name__}")
 
 

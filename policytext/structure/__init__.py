@@ -103,16 +103,6 @@ class _Flat:
         self.starts = [node.span.start for node in nodes]
         self.own_ends = [node.children[0].span.start if node.children else node.span.end for node in nodes]
 
-    def path(self, index: int) -> tuple[OutlineNode, ...]:
-        """The nodes from the top of the outline down to ``index``."""
-        path = [self.nodes[index]]
-        parent = self.parents[index]
-        while parent >= 0:
-            path.append(self.nodes[parent])
-            parent = self.parents[parent]
-        path.reverse()
-        return tuple(path)
-
     def owner(self, position: int) -> int:
         """Index of the node whose own region holds ``position``, or -1."""
         index = bisect_right(self.starts, position) - 1
@@ -142,25 +132,33 @@ def _measures(text: str, flat: _Flat, level: Level, citations: tuple[Citation, .
             if (node.style == "article" if has_articles else not node.children)
         ]
     spans = [flat.nodes[index].span for index in chosen]
-    deadlines = _bucket(spans, find_deadlines(text, 0, len(text)))
-    targets = _bucket(spans, find_targets(text, 0, len(text)))
-    cited = _bucket(spans, citations)
+    starts = [span.start for span in spans]
+    ends = [span.end for span in spans]
+    deadlines = _bucket(starts, ends, find_deadlines(text, 0, len(text)))
+    targets = _bucket(starts, ends, find_targets(text, 0, len(text)))
+    cited = _bucket(starts, ends, citations)
     default_level = None if level is Level.UNKNOWN else level
     return tuple(
-        _make_measure(text, flat.path(index), clauses.get(index, []), deadlines[k], targets[k], cited[k], default_level)
+        _make_measure(text, flat, index, clauses.get(index), deadlines[k], targets[k], cited[k], default_level)
         for k, index in enumerate(chosen)
     )
 
 
-def _bucket(spans: list[Span], items: Iterable[Any]) -> list[tuple[Any, ...]]:
-    """Assign items found in the whole text to the (disjoint, ordered) measure spans holding them."""
-    starts = [span.start for span in spans]
-    buckets: list[list[Any]] = [[] for _ in spans]
+def _bucket(starts: list[int], ends: list[int], items: Iterable[Any]) -> list[tuple[Any, ...]]:
+    """Assign items found in the whole text to the (disjoint, ordered) measure spans holding them.
+
+    Most measures hold none: only the buckets that get items are built.
+    """
+    buckets: dict[int, list[Any]] = {}
     for item in items:
-        index = bisect_right(starts, item.span.start) - 1
-        if index >= 0 and item.span.end <= spans[index].end:
-            buckets[index].append(item)
-    return [tuple(sorted(bucket, key=_by_start)) if len(bucket) > 1 else tuple(bucket) for bucket in buckets]
+        span = item.span
+        index = bisect_right(starts, span.start) - 1
+        if index >= 0 and span.end <= ends[index]:
+            buckets.setdefault(index, []).append(item)
+    result: list[tuple[Any, ...]] = [()] * len(starts)
+    for index, bucket in buckets.items():
+        result[index] = tuple(sorted(bucket, key=_by_start)) if len(bucket) > 1 else tuple(bucket)
+    return result
 
 
 def _lift_closing_clauses(text: str, flat: _Flat, clauses: dict[int, list[Clause]]) -> None:
@@ -201,39 +199,50 @@ def _choose_with_clauses(flat: _Flat, clauses: dict[int, list[Clause]]) -> list[
 
 def _make_measure(
     text: str,
-    path: tuple[OutlineNode, ...],
-    clauses: list[Clause],
+    flat: _Flat,
+    index: int,
+    clauses: list[Clause] | None,
     deadlines: tuple[Deadline, ...],
     targets: tuple[Target, ...],
     citations: tuple[Citation, ...],
     default_level: Level | None,
 ) -> Measure:
-    node = path[-1]
+    node = flat.nodes[index]
     span = node.span
-    units = tuple(
-        _unit(parsed.name, parsed.role, parsed.start, parsed.end, default_level)
-        for clause in clauses
-        for parsed in clause.units
-    )
-    top = path[0]
-    section = f"{top.label}{top.title or ''}" if len(path) > 1 else None
     title = node.title
-    if title and clauses and clauses[0].start < node.heading_span.end:
-        # a bare heading that ends with its clause: "（三）推进改革（市科技局负责）"
-        cut = clauses[0].start - (node.heading_span.end - len(title))
-        title = title[: max(0, cut)].rstrip("。；，") or None
+    units: tuple[Unit, ...] = ()
+    clause_span = None
+    if clauses:
+        units = tuple(
+            _unit(parsed.name, parsed.role, parsed.start, parsed.end, default_level)
+            for clause in clauses
+            for parsed in clause.units
+        )
+        clause_span = _new_span(Span, (clauses[-1].start, clauses[-1].end))
+        if title and clauses[0].start < node.heading_span.end:
+            # a bare heading that ends with its clause: "（三）推进改革（市科技局负责）"
+            cut = clauses[0].start - (node.heading_span.end - len(title))
+            title = title[: max(0, cut)].rstrip("。；，") or None
+    parent = flat.parents[index]
+    if parent < 0:
+        path: tuple[str, ...] = (node.label,)
+        section = None
+    else:
+        labels = [node.label]
+        while parent >= 0:
+            top = flat.nodes[parent]
+            labels.append(top.label)
+            parent = flat.parents[parent]
+        labels.reverse()
+        path = tuple(labels)
+        section = f"{top.label}{top.title or ''}"
     return Measure(
-        path=tuple(n.label for n in path),
-        title=title,
-        text=text[span.start : span.end],
-        span=span,
-        units=units,
-        deadlines=deadlines,
-        targets=targets,
-        citations=citations,
-        clause_span=Span(clauses[-1].start, clauses[-1].end) if clauses else None,
-        section=section,
+        path, title, text[span.start : span.end], span, units, deadlines, targets, citations, clause_span, section
     )
+
+
+# Span(a, b) without the named tuple's Python-level __new__ (measurably cheaper per measure).
+_new_span = tuple.__new__
 
 
 def _by_start(item: Any) -> int:
@@ -253,9 +262,14 @@ def _stated_level(text: str, issuer: str | None) -> Level:
         if level is not Level.UNKNOWN:
             return level
     sample = text[:3000]
-    cues = Counter({level: sum(sample.count(cue) for cue in words) for level, words in _LEVEL_CUES.items()})
-    best, count = cues.most_common(1)[0]
-    return best if count else Level.UNKNOWN
+    count = sample.count
+    # max() keeps the first of equal counts, as Counter.most_common did
+    best, hits = max(((level, sum(map(count, words))) for level, words in _LEVEL_CUES.items()), key=_second)
+    return best if hits else Level.UNKNOWN
+
+
+def _second(pair: tuple[Level, int]) -> int:
+    return pair[1]
 
 
 def _level_of_units(measures: tuple[Measure, ...]) -> Level:

@@ -76,8 +76,9 @@ class Clause:
         if not self.units or any(u.role is not Role.UNSPECIFIED for u in self.units):
             return self
         first, *rest = self.units
-        units = (ParsedUnit(first.name, Role.LEAD, first.start, first.end),) + tuple(
-            ParsedUnit(u.name, Role.SUPPORT, u.start, u.end) for u in rest
+        units = (
+            ParsedUnit(first.name, Role.LEAD, first.start, first.end),
+            *(ParsedUnit(u.name, Role.SUPPORT, u.start, u.end) for u in rest),
         )
         return Clause(self.start, self.end, units)
 

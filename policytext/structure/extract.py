@@ -75,17 +75,20 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
                 yield Deadline(match.group(0), Span(match.start(), match.end()), None, "ongoing")
     if "每" in region:
         for match in _RECURRING.finditer(text, start, end):
-            if len(match.group(0)) > 2 and (match.group(0)[-1] in "底末前日" or _inside(match.start(), labelled_spans)):
-                if not _inside(match.start(), labelled_spans):
-                    yield Deadline(match.group(0), Span(match.start(), match.end()), None, "recurring")
+            if (
+                len(match.group(0)) > 2
+                and (match.group(0)[-1] in "底末前日" or _inside(match.start(), labelled_spans))
+                and not _inside(match.start(), labelled_spans)
+            ):
+                yield Deadline(match.group(0), Span(match.start(), match.end()), None, "recurring")
     if "年" not in region:
         return
     for match in _DATED.finditer(text, start, end):
-        if _inside(match.start(), labelled_spans):
-            continue
-        has_period = any(match.group(g) for g in ("half", "q", "month", "yend"))
-        before = match.group("before")
         begin = match.start()
+        if labelled_spans and _inside(begin, labelled_spans):
+            continue
+        half, quarter, month, year_end, before = match.group("half", "q", "month", "yend", "before")
+        has_period = bool(half or quarter or month or year_end)
         lead = begin > start and text[begin - 1] in _LEAD_WORDS
         if not (has_period or before or lead):
             continue  # a bare year ("2025年") is a date of reference, not a deadline

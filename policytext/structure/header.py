@@ -141,7 +141,7 @@ def _labelled_date(line: str, offset: int) -> tuple[int, str, Span] | None:
 
 
 def _lines(text: str, stop: int) -> list[tuple[int, int]]:
-    lines = []
+    lines: list[tuple[int, int]] = []
     pos = 0
     while pos < stop and len(lines) < _MAX_HEADER_LINES + 2:
         end = text.find("\n", pos)
@@ -162,7 +162,8 @@ def _is_title(line: str) -> bool:
     stripped = _TRAILING_PAREN.sub("", line.strip("《》“”"))
     if stripped.startswith("《") or "已经" in line:
         return False
-    return bool(_TITLE_END.search(stripped.rstrip("（）试行暂行")) or _TITLE_END.search(stripped))
+    # rstrip of a set of characters is meant: "（试行）", "（暂行）" and their remains
+    return bool(_TITLE_END.search(stripped.rstrip("（）试行暂行")) or _TITLE_END.search(stripped))  # noqa: B005
 
 
 def _strip_issuer(line: str) -> tuple[str, tuple[int, int]]:

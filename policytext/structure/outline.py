@@ -153,7 +153,8 @@ def _find_items(text: str, body_start: int) -> _Items:
             continue  # mid-line: only the next number of an open style starts an item
         elif pos < line_ends[-1]:
             line_ends[-1] = pos
-        depth = _depth(stack, style)
+        # the common case, an item of the innermost open style, keeps the stack as it is
+        depth = len(stack) - 1 if stack and stack[-1] == style else _depth(stack, style)
         while open_items and depths[open_items[-1]] >= depth:
             ends[open_items.pop()] = pos
         parents.append(open_items[-1] if open_items else -1)
@@ -208,7 +209,7 @@ def _to_nodes(text: str, items: _Items) -> list[OutlineNode]:
     for index in range(count - 1, -1, -1):
         start = starts[index]
         end = ends[index]
-        while end > start and text[end - 1] in "\n ":
+        while end > start and (text[end - 1] == "\n" or text[end - 1] == " "):
             end -= 1
         kids = children[index]
         kids.reverse()  # they were collected from the last one back

@@ -40,12 +40,16 @@ def run(scale: float, seed: int | None) -> int:
         completed = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         seconds = time.perf_counter() - started
         counts = json.loads(figures.read_text(encoding="utf-8")) if figures.is_file() else {}
-    tail = [line for line in completed.stdout.splitlines() if line.strip()][-12:]
+    lines = completed.stdout.splitlines()
+    failures = [line for line in lines if line.startswith(("E ", "FAILED", "XPASS")) or "Falsifying" in line]
+    tail = [line for line in lines if line.strip() and "Warning" not in line][-3:]
     print(f"hardening properties, scale {scale:g} (seed {seed if seed is not None else 'random'})")
     for name, count in sorted(counts.items()):
         print(f"  {count:8d}  {name}")
     print(f"  {sum(counts.values()):8d}  total generated inputs")
     print(f"  {seconds:8.1f}  seconds")
+    if failures:
+        print("failures:", *failures[:60], sep="\n  ")
     print("pytest:", *tail, sep="\n  ")
     return completed.returncode
 
