@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import importlib.machinery
 import importlib.resources
+import importlib.util
 import logging
 import re
+import sys
 import threading
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -236,11 +239,7 @@ class _RjiebaBackend:
     """jieba-rs through rjieba: a private ``rjieba.Jieba`` instance, never the module default."""
 
     def __init__(self) -> None:
-        try:
-            import rjieba
-        except ImportError as error:  # pragma: no cover - rjieba is a dependency
-            raise DependencyError("backend 'rjieba' needs the rjieba package (pip install rjieba)") from error
-        self._jieba = rjieba.Jieba()
+        self._jieba = _rjieba_class()()
 
     def add_word(self, word: str, freq: int, pos: str | None) -> None:
         self._jieba.add_word(word, freq, pos)
@@ -259,11 +258,45 @@ class _RjiebaBackend:
 
 
 def rjieba_available() -> bool:
+    return importlib.util.find_spec("rjieba") is not None
+
+
+@lru_cache(maxsize=1)
+def _rjieba_class() -> Any:
+    """``rjieba.Jieba`` without running ``rjieba/__init__.py``, which builds a module-level default
+    tokenizer (a full dictionary load, ~0.2–0.8 s and tens of MB) that we never use.
+
+    The compiled extension is loaded straight from the package folder; if that fails (another
+    layout, or rjieba already imported) the ordinary import is used.
+    """
+    if "rjieba" not in sys.modules:
+        try:
+            spec = importlib.util.find_spec("rjieba")
+            folder = Path(next(iter(spec.submodule_search_locations or ()))) if spec else None
+            library = (
+                next(folder.glob("rjieba*.so"), None) or next(folder.glob("rjieba*.pyd"), None)
+                if folder
+                else None
+            )
+            if library is not None:
+                loader = importlib.machinery.ExtensionFileLoader("rjieba.rjieba", str(library))
+                extension_spec = importlib.util.spec_from_file_location(
+                    "rjieba.rjieba", library, loader=loader
+                )
+                if extension_spec is not None:
+                    module = importlib.util.module_from_spec(extension_spec)
+                    loader.exec_module(module)
+                    # a later ``import rjieba`` then reuses this module instead of initialising the
+                    # extension a second time (which newer PyO3 builds refuse)
+                    sys.modules["rjieba.rjieba"] = module
+                    return module.Jieba
+        except (ImportError, OSError, StopIteration):  # pragma: no cover - fall back to the import
+            pass
     try:
-        import rjieba  # noqa: F401
-    except ImportError:  # pragma: no cover
-        return False
-    return True
+        import rjieba
+    except ImportError as error:  # pragma: no cover - rjieba is a dependency
+        raise DependencyError("backend 'rjieba' needs the rjieba package (pip install rjieba)") from error
+    return rjieba.Jieba
 
 
 def _resolve_backend(name: str) -> str:
@@ -307,6 +340,9 @@ class Segmenter:
     ``(word, freq[, pos])``).  ``stopwords``: ``None`` for the bundled list, ``False`` for none, or
     a path / iterable of words added to the bundled list.  ``boilerplate``: treat policy
     boilerplate (加强, 推进 …) as stopwords in ``is_stop``.  ``pos``: tag tokens with parts of speech.
+    ``protect_quoted``: keep every term quoted in “…” (2–8 characters) as one token.
+    ``forced_words``: words that are always one token, matched before the backend runs (what
+    :meth:`adapted` adds; cheap, because the backend's dictionary is not rebuilt).
 
     The object is cheap to create and picklable: the backend is built on first use, in each
     process (jieba tokenizers cannot be pickled).
@@ -342,6 +378,8 @@ class Segmenter:
         # words that are always one token, matched before the backend runs (see ``adapted``)
         self.forced_words: tuple[WordEntry, ...] = tuple(_normalise_extra(forced_words))
         self._protect: re.Pattern[str] | None = None
+        if isinstance(stopwords, (str, Path)):
+            stopwords = read_wordlist(stopwords)  # read once: the object must pickle without the file
         self._stopwords_option = stopwords
         self.stopwords: frozenset[str] = self._build_stopwords(stopwords, boilerplate)
         # validate user dictionaries now, so that a bad file fails at construction
@@ -385,7 +423,14 @@ class Segmenter:
         }
 
     def __getstate__(self) -> dict[str, Any]:
-        return self._config()
+        """The configuration only; user dictionaries travel as words, not as paths, so that a
+        worker process (or another machine) does not need the files."""
+        state = self._config()
+        state["user_dict"] = []
+        state["extra_words"] = [(w, f or TERM_FREQ, p) for w, f, p in self._user_entries] + list(
+            self.extra_words
+        )
+        return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(  # type: ignore[misc]

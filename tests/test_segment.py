@@ -204,6 +204,18 @@ def test_picklable_before_and_after_use(plan_text):
     assert used.pos and used.extra_words == segmenter.extra_words
 
 
+def test_pickle_carries_user_words_not_paths(tmp_path):
+    words, stops = tmp_path / "words.txt", tmp_path / "stops.txt"
+    words.write_text("潜江虾稻产业园 50000 nz\n", encoding="utf-8")
+    stops.write_text("产教融合\n", encoding="utf-8")
+    data = pickle.dumps(Segmenter(user_dict=words, stopwords=stops))
+    words.unlink()
+    stops.unlink()  # a worker on another machine has neither file
+    clone = pickle.loads(data)
+    assert "潜江虾稻产业园" in clone.cut("推进潜江虾稻产业园")
+    assert clone.tokenize("产教融合")[0].is_stop
+
+
 def test_numbers_are_numeric():
     for text in ("2025", "2025年", "10%", "200项", "三", "1万人", "5.6"):
         assert is_numeric(text), text

@@ -15,7 +15,10 @@ and relations are named by calibrated thresholds (:mod:`~policytext.align.score`
 
 from __future__ import annotations
 
+import sys
+import types
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -370,3 +373,18 @@ def _reuse(lower_units: list[AlignUnit], matches: list[Match]) -> tuple[float, d
             covered.update(positions)
             by_doc.setdefault(m.upper.doc_name, set()).update(positions)
     return len(covered) / total, {name: len(p) / total for name, p in sorted(by_doc.items())}
+
+
+class _CallableModule(types.ModuleType):
+    """The package, callable as :func:`align`.
+
+    Importing a submodule (``policytext.align.result``) binds the package to the name
+    ``policytext.align``, hiding the function of the same name; making the package callable keeps
+    ``policytext.align(plan, uppers)`` working however the package was imported.
+    """
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Alignment:
+        return align(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -1,7 +1,6 @@
 """Word tokens for the term and semantic signals of the aligner.
 
-The aligner owns one ``rjieba.Jieba`` instance (never jieba's global tokenizer), loaded with the
-policy lexicon of :mod:`policytext.segment` so that 产教融合 or 卓越工程师 stay whole: it is about
+The aligner owns one ``rjieba.Jieba`` instance (never jieba's global tokenizer): it is about
 fifty times faster than pure-Python jieba, which matters when thousands of candidate units are
 re-scored, and the shipped word vectors were trained with the very same tokenizer
 (``scripts/train_align_vectors.py``), so vocabulary and tokens agree.
@@ -142,20 +141,8 @@ class _Tokenizer:
                 if self._jieba is None:
                     import rjieba
 
-                    jieba = rjieba.Jieba()
-                    for word, freq, tag in _policy_terms():
-                        jieba.add_word(word, freq, tag)
-                    self._jieba = jieba
+                    self._jieba = rjieba.Jieba()
         return list(self._jieba.cut(text))
-
-
-def _policy_terms() -> tuple[tuple[str, int, str], ...]:
-    """The policy lexicon of :mod:`policytext.segment` (产教融合, 卓越工程师 … stay whole)."""
-    try:
-        from policytext.segment import policy_lexicon
-    except ImportError:  # pragma: no cover - the segmenter ships with the package
-        return ()
-    return policy_lexicon()
 
 
 _TOKENIZER = _Tokenizer()

@@ -205,20 +205,23 @@ def _to_nodes(text: str, items: _Items) -> list[OutlineNode]:
     nodes: list[OutlineNode] = [None] * count  # type: ignore[list-item]
     children: list[list[OutlineNode]] = [[] for _ in range(count)] if count else []
     starts, ends, parents = items.starts, items.ends, items.parents
+    line_ends, label_ends, styles = items.line_ends, items.label_ends, items.styles
     new_span = tuple.__new__  # Span(a, b) without the namedtuple's Python-level __new__
     for index in range(count - 1, -1, -1):
         start = starts[index]
         end = ends[index]
-        while end > start and (text[end - 1] == "\n" or text[end - 1] == " "):
+        while end > start and text[end - 1] in "\n ":
             end -= 1
         kids = children[index]
         kids.reverse()  # they were collected from the last one back
-        first_child = kids[0].span.start if kids else -1
-        title, heading_end = _heading(text, items, index, first_child)
+        line_end = line_ends[index]
+        if kids and kids[0].span.start < line_end:
+            line_end = kids[0].span.start
+        title, heading_end = _heading(text, styles[index], label_ends[index], line_end)
         node = OutlineNode(
             items.labels[index],
             items.numbers[index],
-            items.styles[index],
+            styles[index],
             items.depths[index],
             title,
             new_span(Span, (start, end)),
@@ -232,18 +235,17 @@ def _to_nodes(text: str, items: _Items) -> list[OutlineNode]:
     return nodes
 
 
-def _heading(text: str, items: _Items, index: int, first_child: int) -> tuple[str | None, int]:
-    """The heading sentence: a bare heading line, or a short first sentence ending in 。."""
-    line_end = items.line_ends[index]
-    if 0 <= first_child < line_end:
-        line_end = first_child
-    label_end = items.label_ends[index]
+def _heading(text: str, style: str, label_end: int, line_end: int) -> tuple[str | None, int]:
+    """The heading sentence: a bare heading line, or a short first sentence ending in 。.
+
+    ``line_end`` is the end of the item's first line, or its first child's start if earlier.
+    """
     begin = label_end
     while begin < line_end and text[begin] == " ":
         begin += 1
     if begin >= line_end:
         return None, label_end
-    if items.styles[index] == "article":
+    if style == "article":
         # articles have no heading sentence, only an optional bracketed caption: 第一条（目的）
         if text[begin] == "（":
             close = text.find("）", begin, min(line_end, begin + 20))
