@@ -394,59 +394,47 @@ class PolicyDocument:
     def to_json(self, *, include_text: bool = False, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(include_text=include_text), ensure_ascii=False, indent=indent)
 
+    def measure_rows(self, *, with_text: bool = True) -> list[tuple[Any, ...]]:
+        """The rows of :meth:`measures_frame` as plain tuples (columns: ``MEASURE_COLUMNS``).
+
+        Batch workers use these instead of a DataFrame per document, which costs more than
+        parsing the document.
+        """
+        name = self.name
+        return [
+            (
+                name, index, "/".join(m.path), m.label, m.section, m.title,
+                "、".join(u.name for u in m.lead_units), "、".join(u.name for u in m.support_units),
+                "、".join(u.name for u in m.units), len(m.units), "；".join(d.text for d in m.deadlines),
+                "；".join(t.text for t in m.targets), "；".join(f"《{c.title}》" for c in m.citations),
+                m.span.start, m.span.end, len(m.span), m.text if with_text else None,
+            )
+            for index, m in enumerate(self.measures)
+        ]
+
+    def unit_rows(self) -> list[tuple[Any, ...]]:
+        """The rows of :meth:`units_frame` as plain tuples (columns: ``UNIT_COLUMNS``)."""
+        name = self.name
+        return [
+            (
+                name, index, "/".join(m.path), m.title, order, u.name, u.role.value, u.canonical,
+                u.level.value, u.function, u.span.start, u.span.end,
+            )
+            for index, m in enumerate(self.measures)
+            for order, u in enumerate(m.units)
+        ]
+
     def measures_frame(self) -> pd.DataFrame:
         """A row per measure: path, title, units (lead / support), deadlines, targets, citations."""
         import pandas as pd
 
-        rows = []
-        for index, m in enumerate(self.measures):
-            rows.append(
-                {
-                    "document": self.name,
-                    "measure": index,
-                    "path": "/".join(m.path),
-                    "label": m.label,
-                    "section": m.section,
-                    "title": m.title,
-                    "lead_units": "、".join(u.name for u in m.lead_units),
-                    "support_units": "、".join(u.name for u in m.support_units),
-                    "units": "、".join(u.name for u in m.units),
-                    "n_units": len(m.units),
-                    "deadlines": "；".join(d.text for d in m.deadlines),
-                    "targets": "；".join(t.text for t in m.targets),
-                    "citations": "；".join(f"《{c.title}》" for c in m.citations),
-                    "start": m.span.start,
-                    "end": m.span.end,
-                    "n_chars": len(m.span),
-                    "text": m.text,
-                }
-            )
-        return pd.DataFrame(rows, columns=_MEASURE_COLUMNS)
+        return pd.DataFrame.from_records(self.measure_rows(), columns=MEASURE_COLUMNS)
 
     def units_frame(self) -> pd.DataFrame:
         """A row per measure × unit, with role, canonical name, level and function."""
         import pandas as pd
 
-        rows = []
-        for index, m in enumerate(self.measures):
-            for order, u in enumerate(m.units):
-                rows.append(
-                    {
-                        "document": self.name,
-                        "measure": index,
-                        "path": "/".join(m.path),
-                        "title": m.title,
-                        "order": order,
-                        "name": u.name,
-                        "role": u.role.value,
-                        "canonical": u.canonical,
-                        "level": u.level.value,
-                        "function": u.function,
-                        "start": u.span.start,
-                        "end": u.span.end,
-                    }
-                )
-        return pd.DataFrame(rows, columns=_UNIT_COLUMNS)
+        return pd.DataFrame.from_records(self.unit_rows(), columns=UNIT_COLUMNS)
 
     def to_spacy(self, nlp: Any = None) -> Any:
         """The document as a spaCy ``Doc`` with agencies, terms, citations, dates and targets as spans."""
@@ -464,14 +452,18 @@ class PolicyDocument:
         return f"<PolicyDocument {title!r}: {len(self.text)} chars, {len(self.measures)} measures>"
 
 
-_MEASURE_COLUMNS = [
+#: Columns of :meth:`PolicyDocument.measures_frame` / ``measure_rows``.
+MEASURE_COLUMNS = [
     "document", "measure", "path", "label", "section", "title", "lead_units", "support_units",
     "units", "n_units", "deadlines", "targets", "citations", "start", "end", "n_chars", "text",
 ]  # fmt: skip
-_UNIT_COLUMNS = [
+#: Columns of :meth:`PolicyDocument.units_frame` / ``unit_rows``.
+UNIT_COLUMNS = [
     "document", "measure", "path", "title", "order", "name", "role", "canonical", "level",
     "function", "start", "end",
 ]  # fmt: skip
+_MEASURE_COLUMNS = MEASURE_COLUMNS  # former private names, kept for callers
+_UNIT_COLUMNS = UNIT_COLUMNS
 
 
 def _jsonable(value: Any) -> Any:

@@ -143,10 +143,12 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
     if opts.drop_markdown and "#" in text:
         text = _strip_markdown_headings(text)
     if " " in text:
-        text = _SPACES_BEFORE_NON_ASCII.sub("", text)
-        if " " in text:
-            text = _SPACES.sub(_space, text)
+        text = _drop_spaces(text)
     text = _punctuation(text)
+    if " " in text:
+        # a mark just made Chinese ("一! 1" → "一！ 1") leaves a space next to it: drop it too,
+        # as a second normalisation would (idempotence)
+        text = _drop_spaces(text)
     if "号" in text:
         text = _bracket_doc_numbers(text)
     if "\n" in text:
@@ -220,10 +222,12 @@ def _bracket_doc_numbers(text: str) -> str:
     last = 0
     pos = text.find("号")
     while pos >= 0:
-        for match in _DOC_NUMBER.finditer(text, max(last, pos - 13), pos + 1):
-            pieces.append(text[last : match.start()])
-            pieces.append(f"〔{match.group(1)}〕{match.group(2)}号")
-            last = match.end()
+        before = text[pos - 1] if pos else ""
+        if before == " " or before.isdigit():  # "…5号" / "…5 号": else no 文号 can end here
+            for match in _DOC_NUMBER.finditer(text, max(last, pos - 13), pos + 1):
+                pieces.append(text[last : match.start()])
+                pieces.append(f"〔{match.group(1)}〕{match.group(2)}号")
+                last = match.end()
         pos = text.find("号", pos + 1)
     if not pieces:
         return text
@@ -305,6 +309,14 @@ def _line_end_dot(match: re.Match[str]) -> str:
     start = match.start()
     before = match.string[start - 1] if start else ""
     return "。" if before and _CJK_CHAR.match(before) else "."
+
+
+def _drop_spaces(text: str) -> str:
+    """Keep a space only between two printable ASCII characters (see _space)."""
+    text = _SPACES_BEFORE_NON_ASCII.sub("", text)
+    if " " in text:
+        text = _SPACES.sub(_space, text)
+    return text
 
 
 def _space(match: re.Match[str]) -> str:

@@ -247,14 +247,43 @@ class _RjiebaBackend:
     def has_word(self, word: str) -> bool:
         return bool(self._jieba.has_word(word))
 
+    # jieba-rs takes UTF-8 only: a lone surrogate (a JSON "\ud800" escape gives one) is replaced by
+    # U+FFFD for the backend, one character for one, and the tokens are cut from the original text.
     def cut(self, text: str) -> list[str]:
-        return self._jieba.cut(text)
+        try:
+            return self._jieba.cut(text)
+        except UnicodeEncodeError:
+            return _reslice(text, self._jieba.cut(_without_surrogates(text)))
 
     def tokenize(self, text: str) -> list[tuple[str, int, int]]:
-        return self._jieba.tokenize(text)
+        try:
+            return self._jieba.tokenize(text)
+        except UnicodeEncodeError:
+            return [(text[s:e], s, e) for _, s, e in self._jieba.tokenize(_without_surrogates(text))]
 
     def tag(self, text: str) -> list[tuple[str, str]]:
-        return self._jieba.tag(text)
+        try:
+            return self._jieba.tag(text)
+        except UnicodeEncodeError:
+            tagged = self._jieba.tag(_without_surrogates(text))
+            words = _reslice(text, [w for w, _ in tagged])
+            return [(word, tag) for word, (_, tag) in zip(words, tagged, strict=True)]
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(text: str) -> str:
+    return _SURROGATES.sub("\ufffd", text)
+
+
+def _reslice(text: str, words: list[str]) -> list[str]:
+    """The same tokens, cut from ``text`` by length (the backend saw a same-length copy)."""
+    out, position = [], 0
+    for word in words:
+        out.append(text[position : position + len(word)])
+        position += len(word)
+    return out
 
 
 def rjieba_available() -> bool:

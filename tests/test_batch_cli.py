@@ -46,11 +46,13 @@ def test_batch_writes_tables_and_prints_a_summary(tmp_path: Path, capsys: pytest
 def test_batch_csv_format_reads_back(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["batch", str(CORPUS / "records.jsonl"), "-o", str(out), "--workers", "0", "-q",
-                 "--format", "csv", "--id-column", "id", "--top", "3"]) == 0  # fmt: skip
+                 "--format", "csv", "--id-column", "id", "--top", "3", "--no-measure-text"]) == 0  # fmt: skip
     assert (out / "measures.csv").is_file() and not (out / "measures.parquet").exists()
     result = AnalysisResult.load(out)
     assert result.documents["doc_id"].tolist() == ["records#r1", "records#r2", "records#r5"]
     assert result.keywords.groupby("doc_id").size().max() == 3
+    assert len(result.measures) == 5 and result.measures["text"].isna().all()  # --no-measure-text
+    assert result.measures["n_chars"].gt(0).all()
 
 
 def test_batch_exit_codes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -186,9 +186,10 @@ def rerun_and_compare(
     *,
     killed: bool = False,
     workers: str = "2",
+    fmt: str = "parquet",
 ) -> None:
-    rerun = subprocess.run(batch_command(corpus, out, "--workers", workers), capture_output=True, text=True,
-                           env=ENV, timeout=300)  # fmt: skip
+    command = batch_command(corpus, out, "--workers", workers, "--format", fmt)
+    rerun = subprocess.run(command, capture_output=True, text=True, env=ENV, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
     assert (
         f"{N_DOCUMENTS} documents: {N_DOCUMENTS} analysed, 0 errors ({finished} from cache)" in rerun.stdout
@@ -272,41 +273,43 @@ import os, sys
 import pandas as pd
 from policytext.cli import main
 
-original = pd.DataFrame.to_parquet
+method, nth = sys.argv[1], int(sys.argv[2])
+original = getattr(pd.DataFrame, method)
 written = []
 
-def to_parquet(self, path, *args, **kwargs):
+def dying(self, handle, *args, **kwargs):
     written.append(1)
-    if len(written) == int(sys.argv[1]):
-        path.write(b"PAR1 half a table")
-        path.flush()
+    if len(written) == nth:
+        handle.write(b"PAR1 half a table" if method == "to_parquet" else "doc_id,path\\nhalf,a ro")
+        handle.flush()
         os._exit(137)  # the machine dies in the middle of this table
-    return original(self, path, *args, **kwargs)
+    return original(self, handle, *args, **kwargs)
 
-pd.DataFrame.to_parquet = to_parquet
-sys.exit(main(sys.argv[2:]))
+setattr(pd.DataFrame, method, dying)
+sys.exit(main(sys.argv[3:]))
 """
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
 def test_a_crash_while_saving_tables_leaves_no_half_written_file(
-    corpus: Path, baseline_folder: Path, baseline: AnalysisResult, tmp_path: Path
+    corpus: Path, baseline_folder: Path, baseline: AnalysisResult, tmp_path: Path, fmt: str
 ) -> None:
     out = tmp_path / "out"
     shutil.copytree(baseline_folder / "cache", out / "cache")  # every document done: go straight to saving
-    args = ["batch", str(corpus), "-o", str(out), "--workers", "0", "-q"]
-    crashed = subprocess.run([sys.executable, "-c", DIE_WHILE_WRITING, "3", *args], capture_output=True,
-                             text=True, env=ENV, timeout=300)  # fmt: skip
+    args = ["batch", str(corpus), "-o", str(out), "--workers", "0", "-q", "--format", fmt]
+    crashed = subprocess.run([sys.executable, "-c", DIE_WHILE_WRITING, f"to_{fmt}", "3", *args],
+                             capture_output=True, text=True, env=ENV, timeout=300)  # fmt: skip
     assert crashed.returncode == 137, crashed.stderr
-    assert (out / "documents.parquet").is_file() and (out / "measures.parquet").is_file()
-    assert not (out / "units.parquet").exists() and not (out / "summary.json").exists()
+    assert (out / f"documents.{fmt}").is_file() and (out / f"measures.{fmt}").is_file()
+    assert not (out / f"units.{fmt}").exists() and not (out / "summary.json").exists()
     temporaries = [p for p in out.iterdir() if p.name.endswith(".tmp")]
     assert all(p.name.startswith(".") for p in temporaries)  # hidden, never taken for a table
     for path in temporaries:
         path.unlink()  # what a crash leaves: the rerun's atomic writes never read them
     assert_outputs_complete(out)
     assert len(cache_entries(out)) == N_DOCUMENTS  # every result was kept before saving
-    rerun_and_compare(corpus, out, N_DOCUMENTS, baseline, workers="0")
+    rerun_and_compare(corpus, out, N_DOCUMENTS, baseline, workers="0", fmt=fmt)
 
 
 def test_a_failure_while_saving_keeps_the_previous_complete_tables(

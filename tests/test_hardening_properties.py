@@ -401,13 +401,9 @@ align_line = st.tuples(
 small_document = st.lists(align_line, max_size=10).map("\n".join)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/__init__.py lazy attribute / policytext/align/__init__.py: once a submodule such as "
-    "policytext.align.result is imported (the report and notebook views do), Python binds the package to "
-    "policytext.align, so policytext.align(lower, uppers) raises TypeError: 'module' object is not callable",
-)
 def test_policytext_align_stays_callable_after_a_submodule_import() -> None:
+    """Regression (found here, fixed in policytext/align/__init__.py): importing a submodule such
+    as policytext.align.result used to rebind ``policytext.align`` to the package, not callable."""
     import subprocess
     import sys
 

@@ -29,9 +29,11 @@ from policytext.align.score import (
     DEFAULT_CONFIG,
     RELATIONS,
     PairScorer,
+    PairSignals,
     Scored,
     ScoringConfig,
     score_candidates,
+    upper_best,
 )
 from policytext.align.semantic import WordVectors
 from policytext.align.units import AlignUnit, split_units
@@ -117,6 +119,8 @@ def align(
         "config": {
             "weights": config.weights,
             "bias": config.bias,
+            "link_weights": config.link_weights,
+            "link_bias": config.link_bias,
             "related": config.related,
             "adapted": config.adapted,
             "copied_longest": config.copied_longest,
@@ -181,32 +185,44 @@ def _candidates(
     return found
 
 
-def _score_against(
+def _signals_against(
     index: AlignIndex,
     scorer: PairScorer,
-    config: ScoringConfig,
     unit: AlignUnit,
     candidates: list[tuple[int, float]],
     key: str,
-) -> list[Scored]:
+) -> tuple[list[int], list[PairSignals]]:
+    """Unit ids and signals of the candidates of one unit."""
     upper_units = [index.units[i] for i, _ in candidates]
     scorer.prepare([(("upper", u.doc, u.index), u.text) for u in upper_units])
     signals = [
         scorer.signals(unit, upper, lexical, lower_key=key)
         for (_, lexical), upper in zip(candidates, upper_units, strict=False)
     ]
-    ids = [unit_id for unit_id, _ in candidates]
-    return config.select(score_candidates(config, ids, [u.doc for u in upper_units], signals))
+    return [unit_id for unit_id, _ in candidates], signals
+
+
+def _score_rows(
+    index: AlignIndex, config: ScoringConfig, rows: list[tuple[list[int], list[PairSignals]]]
+) -> list[list[Scored]]:
+    """Scored and selected matches of units aligned together (the reciprocal ``upper_rel``
+    signal compares each unit with the others that have the same candidate)."""
+    column_best = upper_best(rows)
+    return [
+        config.select(score_candidates(config, ids, [index.doc_of(i) for i in ids], signals, column_best))
+        for ids, signals in rows
+    ]
 
 
 def _match_units(
     index: AlignIndex, scorer: PairScorer, config: ScoringConfig, units: list[AlignUnit], top_k: int
 ) -> list[list[Scored]]:
     candidates = _candidates(index, [u.text for u in units], top_k)
-    return [
-        _score_against(index, scorer, config, unit, cands, "lower")
+    rows = [
+        _signals_against(index, scorer, unit, cands, "lower")
         for unit, cands in zip(units, candidates, strict=False)
     ]
+    return _score_rows(index, config, rows)
 
 
 def _relays(
@@ -219,6 +235,8 @@ def _relays(
         return {}
     matched = sorted({s.unit_id for row in matches for s in row})
     relays: dict[tuple[int, int], tuple[float, str]] = {}
+    relayed: list[int] = []
+    rows: list[tuple[list[int], list[PairSignals]]] = []
     for unit_id in matched:
         rank = ranks[index.doc_of(unit_id)]
         if rank is None or rank == min(known):
@@ -227,7 +245,10 @@ def _relays(
         allowed = set(np.flatnonzero(np.isin(index.unit_docs, higher_docs)).tolist())
         unit = index.units[unit_id]
         cands = _candidates(index, [unit.text], top_k, allowed)[0]
-        for found in _score_against(index, scorer, config, unit, cands, "relay"):
+        relayed.append(unit_id)
+        rows.append(_signals_against(index, scorer, unit, cands, "relay"))
+    for unit_id, found_row in zip(relayed, _score_rows(index, config, rows), strict=False):
+        for found in found_row:
             relays[(unit_id, found.unit_id)] = (found.score, found.relation or "related")
     return relays
 

@@ -53,8 +53,10 @@ PAIR_SIGNALS = (
 #: Word-vector cosines below this count as no similarity in the soft term match.
 SOFT_FLOOR = 0.35
 #: Signals of a pair among the other candidates of the same lower unit: how close it comes to
-#: the best candidate, and whether it is the best of its upper document.
-CONTEXT_SIGNALS = ("lexical_rel", "sentence_rel", "semantic_rel", "doc_best")
+#: the best candidate, and whether it is the best of its upper document; ``upper_rel`` looks the
+#: other way: how close the lower unit comes to the best lower unit of the same upper unit
+#: (a reciprocal signal, used only by the link model, see :class:`ScoringConfig`).
+CONTEXT_SIGNALS = ("lexical_rel", "sentence_rel", "semantic_rel", "doc_best", "upper_rel")
 SIGNALS = PAIR_SIGNALS + CONTEXT_SIGNALS
 _SENTENCE_END = re.compile(r"(?<=[。；！？!?;\n])")
 #: Sentences shorter than this are headings or fragments and join the next one.
@@ -64,7 +66,15 @@ RELATIONS = ("copied", "adapted", "related")
 
 @dataclass(frozen=True)
 class ScoringConfig:
-    """Weights of the signals and thresholds of the relations (all documented in docs/alignment.md)."""
+    """Weights of the signals and thresholds of the relations (all documented in docs/alignment.md).
+
+    Two logistic models share the signals: the *rank* model (``weights``, ``bias``) orders the
+    candidates of a lower unit (its best candidate is the top match); the *link* model
+    (``link_weights``, ``link_bias``; ``None``: the rank model) gives the score that the
+    relation thresholds apply to.  They differ by the reciprocal signal ``upper_rel``: whether
+    the upper unit has a better lower unit elsewhere says a lot about a 2nd or 3rd link, but
+    nothing useful about the best one (several measures of a plan rightly share one paragraph).
+    """
 
     # fitted by `python tests/eval/eval_align.py --fit` on tests/eval/data/align_gold.jsonl
     weights: dict[str, float] = field(
@@ -81,9 +91,12 @@ class ScoringConfig:
             "sentence_rel": 1.121,
             "semantic_rel": 2.05,
             "doc_best": 1.28,
+            "upper_rel": 0.0,
         }
     )
     bias: float = -10.374
+    link_weights: dict[str, float] | None = None
+    link_bias: float = 0.0
     related: float = 0.151
     adapted: float = 0.251
     #: a copied link shares a run of at least this many characters (the labelling rule: 15)
@@ -99,16 +112,30 @@ class ScoringConfig:
     def without(self, *signals: str) -> ScoringConfig:
         """The same configuration with some signals switched off (for ablations)."""
         weights = {k: (0.0 if k in signals else v) for k, v in self.weights.items()}
-        return replace(self, weights=weights)
+        link = self.link_weights
+        if link is not None:
+            link = {k: (0.0 if k in signals else v) for k, v in link.items()}
+        return replace(self, weights=weights, link_weights=link)
 
     def score(self, signals: dict[str, float]) -> float:
-        z = self.bias + sum(self.weights.get(k, 0.0) * signals.get(k, 0.0) for k in SIGNALS)
+        """The link score of one pair from its signals (pair and context)."""
+        weights, bias = self._link()
+        z = bias + sum(weights.get(k, 0.0) * signals.get(k, 0.0) for k in SIGNALS)
         return 1.0 / (1.0 + math.exp(-z))
 
     def scores(self, features: np.ndarray) -> np.ndarray:
-        """Scores of many pairs from a :func:`feature_matrix` (columns in :data:`SIGNALS` order)."""
-        weights = np.array([self.weights.get(k, 0.0) for k in SIGNALS])
-        return 1.0 / (1.0 + np.exp(-(self.bias + features @ weights)))
+        """Link scores of many pairs from a :func:`feature_matrix` (columns in :data:`SIGNALS` order)."""
+        weights, bias = self._link()
+        return _logistic(features, weights, bias)
+
+    def rank_scores(self, features: np.ndarray) -> np.ndarray:
+        """Rank scores (the order of the candidates of one lower unit)."""
+        return _logistic(features, self.weights, self.bias)
+
+    def _link(self) -> tuple[dict[str, float], float]:
+        if self.link_weights is None:
+            return self.weights, self.bias
+        return self.link_weights, self.link_bias
 
     def relation(self, score: float, longest: int, coverage: float) -> str | None:
         """``copied``/``adapted`` need an adapted-level score (a long shared subject list alone
@@ -124,8 +151,10 @@ class ScoringConfig:
     def select(self, scored: list[Scored]) -> list[Scored]:
         """The matches kept for one lower unit from all its scored candidates, best first.
 
-        Sorted by score (ties by upper unit id, so results are deterministic); kept when they
-        have a relation, reach ``relative`` × the best score, up to ``max_matches``.
+        Links are taken by link score (ties by upper unit id, so results are deterministic):
+        kept when they have a relation, reach ``relative`` × the best score, up to
+        ``max_matches``.  The best-ranked candidate (rank score) comes first when it has a
+        relation, the others follow by link score.
         """
         ranked = sorted(scored, key=lambda s: (-s.score, s.unit_id))
         if not ranked or ranked[0].relation is None:
@@ -140,7 +169,17 @@ class ScoringConfig:
                 continue
             per_doc[s.doc] = per_doc.get(s.doc, 0) + 1
             kept.append(s)
-        return kept
+        top = min(scored, key=lambda s: (-s.rank, s.unit_id))
+        if top.relation is None:
+            return kept
+        if top in kept:
+            return [top, *(s for s in kept if s is not top)]
+        return [top, *kept[: self.max_matches - 1]]
+
+
+def _logistic(features: np.ndarray, weights: dict[str, float], bias: float) -> np.ndarray:
+    vector = np.array([weights.get(k, 0.0) for k in SIGNALS])
+    return 1.0 / (1.0 + np.exp(-(bias + features @ vector)))
 
 
 DEFAULT_CONFIG = ScoringConfig()
@@ -148,17 +187,41 @@ DEFAULT_CONFIG = ScoringConfig()
 
 @dataclass(frozen=True, slots=True)
 class Scored:
-    """One candidate of a lower unit: upper unit id, score, relation (``None``: no match), signals."""
+    """One candidate of a lower unit: upper unit id, link score, relation (``None``: no match),
+    signals, and the rank score that orders the candidates."""
 
     unit_id: int
     doc: int
     score: float
     relation: str | None
     signals: PairSignals
+    rank: float = 0.0
 
 
-def feature_matrix(signals: Sequence[PairSignals], docs: Sequence[int]) -> np.ndarray:
-    """Pair and context signals of all candidates of one lower unit (rows), :data:`SIGNALS` columns."""
+def base_similarity(signals: Sequence[PairSignals]) -> np.ndarray:
+    """The plain sum of the main similarities of each pair (what the context signals compare)."""
+    return np.array([s.lexical + s.sentence + s.semantic_max for s in signals], dtype=float)
+
+
+def upper_best(rows: Sequence[tuple[Sequence[int], Sequence[PairSignals]]]) -> dict[int, float]:
+    """For each upper unit id, the best :func:`base_similarity` over all lower units that have it
+    among their candidates (rows of (unit ids, signals)), for the ``upper_rel`` signal."""
+    best: dict[int, float] = {}
+    for ids, signals in rows:
+        for unit_id, value in zip(ids, base_similarity(signals), strict=False):
+            if value > best.get(unit_id, -np.inf):
+                best[unit_id] = float(value)
+    return best
+
+
+def feature_matrix(
+    signals: Sequence[PairSignals], docs: Sequence[int], column_best: Sequence[float] | None = None
+) -> np.ndarray:
+    """Pair and context signals of all candidates of one lower unit (rows), :data:`SIGNALS` columns.
+
+    ``column_best`` holds, per candidate, the best base similarity of its upper unit over all
+    lower units (:func:`upper_best`); without it the unit is its upper unit's best (1).
+    """
     n = len(signals)
     features = np.zeros((n, len(SIGNALS)))
     if not n:
@@ -174,6 +237,11 @@ def feature_matrix(signals: Sequence[PairSignals], docs: Sequence[int]) -> np.nd
     features[:, column["sentence_rel"]] = sentence / max(float(sentence.max()), 1e-9)
     features[:, column["semantic_rel"]] = semantic_max - float(semantic_max.max())
     base = lexical + sentence + semantic_max
+    if column_best is None:
+        features[:, column["upper_rel"]] = 1.0
+    else:
+        top = np.maximum(np.asarray(column_best, dtype=float), base)
+        features[:, column["upper_rel"]] = base / np.maximum(top, 1e-9)
     doc_array = np.asarray(docs)
     for doc in np.unique(doc_array):
         members = np.flatnonzero(doc_array == doc)
@@ -183,13 +251,20 @@ def feature_matrix(signals: Sequence[PairSignals], docs: Sequence[int]) -> np.nd
 
 
 def score_candidates(
-    config: ScoringConfig, unit_ids: Sequence[int], docs: Sequence[int], signals: Sequence[PairSignals]
+    config: ScoringConfig,
+    unit_ids: Sequence[int],
+    docs: Sequence[int],
+    signals: Sequence[PairSignals],
+    column_best: dict[int, float] | None = None,
 ) -> list[Scored]:
-    """Score every candidate of one lower unit (context signals need them all together)."""
-    scores = config.scores(feature_matrix(signals, docs))
+    """Score every candidate of one lower unit (context signals need them all together);
+    ``column_best`` comes from :func:`upper_best` over all lower units aligned together."""
+    best = None if column_best is None else [column_best.get(i, 0.0) for i in unit_ids]
+    features = feature_matrix(signals, docs, best)
+    scores, ranks = config.scores(features), config.rank_scores(features)
     return [
-        Scored(unit_id, doc, float(score), config.relation(float(score), s.longest, s.coverage), s)
-        for unit_id, doc, score, s in zip(unit_ids, docs, scores, signals, strict=False)
+        Scored(unit_id, doc, float(score), config.relation(float(score), s.longest, s.coverage), s, float(rank))
+        for unit_id, doc, score, rank, s in zip(unit_ids, docs, scores, ranks, signals, strict=False)
     ]
 
 

@@ -70,6 +70,11 @@ def register(subparsers: Any) -> None:
     )
     parser.add_argument("--user-dict", default=None, help="jieba-format user dictionary for segmentation")
     parser.add_argument(
+        "--no-measure-text",
+        action="store_true",
+        help="leave measures.text empty (spans kept): much smaller output for very large corpora",
+    )
+    parser.add_argument(
         "--no-cache", action="store_true", help="recompute every document (the cache is still refreshed)"
     )
     parser.add_argument("--chunk-size", type=int, default=50, help="documents per task (default: 50)")
@@ -111,6 +116,7 @@ def run(args: argparse.Namespace) -> int:
             keyword_mmr=args.keyword_mmr,
             user_dict=args.user_dict,
             chunk_size=args.chunk_size,
+            measure_text=not args.no_measure_text,
             progress=tick,
         )
     if result is None:

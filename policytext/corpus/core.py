@@ -24,11 +24,14 @@ ProgressCallback = Callable[[int, "int | None"], None]
 class Corpus:
     """A set of policy documents: a folder, a JSONL/CSV/Parquet file, or a list.
 
-    >>> corpus = Corpus("policies/")                        # every supported file, recursively
-    >>> corpus = Corpus("laws.jsonl.gz", text_column="text")  # one document per record
-    >>> corpus = Corpus(["第一条 ……", {"text": "……", "title": "……", "region": "湖北"}])
-    >>> result = corpus.analyse(workers=2)                    # doctest: +SKIP
-    >>> result.measures.groupby("doc_id").size()              # doctest: +SKIP
+    >>> Corpus("policies/")                          # doctest: +SKIP
+    >>> Corpus("laws.jsonl.gz", text_column="text")  # doctest: +SKIP
+    >>> corpus = Corpus(["一、加强领导\\n（一）建立机制。（牵头单位：市教育局）", {"text": "……", "region": "湖北"}])
+    >>> [ref.doc_id for ref in corpus]
+    ['doc0', 'doc1']
+    >>> result = corpus.analyse(workers=0, cache=False, keywords=False)
+    >>> result.documents["n_measures"].tolist(), result.units["name"].tolist()
+    ([1, 0], ['市教育局'])
 
     The corpus holds references (path, record index, metadata), never all texts: documents
     are read by the workers (files) or streamed in chunks (records).  ``exclude``: folders
@@ -120,6 +123,7 @@ class Corpus:
         keywords: bool = True,
         minhash: bool = True,
         t2s: bool = False,
+        measure_text: bool = True,
         chunk_size: int = 50,
         chunk_chars: int = 400_000,
         progress: ProgressCallback | None = None,
@@ -132,7 +136,9 @@ class Corpus:
         for none; documents whose content, metadata and options are unchanged are taken from it.
         ``keyword_mmr``: de-duplicate keywords by maximal marginal relevance with this weight
         (``None``: plain top-k; 0.7 gives ``policytext.keywords``'s default ranking, ~3x slower).
-        ``t2s``: convert traditional characters to simplified first.  A document that cannot be analysed becomes a row of ``result.errors``; the run goes on.
+        ``t2s``: convert traditional characters to simplified first.  ``measure_text=False``
+        leaves ``measures.text`` empty (spans remain): for very large corpora, where the texts of
+        all measures would dominate memory and output size.  A document that cannot be analysed becomes a row of ``result.errors``; the run goes on.
         """
         _check_options(workers, top_keywords, keyword_mmr, chunk_size)
         options = AnalysisOptions(
@@ -144,6 +150,7 @@ class Corpus:
             keywords=keywords,
             minhash=minhash,
             t2s=t2s,
+            measure_text=measure_text,
         )
         store = _open_cache(cache)
         runner = make_engine(engine, workers, scheduler)

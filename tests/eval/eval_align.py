@@ -52,6 +52,7 @@ from policytext.align.score import (  # noqa: E402
     ScoringConfig,
     feature_matrix,
     score_candidates,
+    upper_best,
 )
 from policytext.align.semantic import WordVectors  # noqa: E402
 from policytext.model import Level, PolicyDocument, Source  # noqa: E402
@@ -64,8 +65,9 @@ ABLATIONS: dict[str, tuple[str, ...]] = {
     "lexical": _LEXICAL,
     "+terms": (*_LEXICAL, "terms"),
     "+alignment": (*_LEXICAL, "terms", "alignment"),
-    "+semantic (full)": SIGNALS,
-    "+semantic w/o soft terms": tuple(k for k in SIGNALS if not k.startswith("soft")),
+    "+semantic, one model": tuple(k for k in SIGNALS if k != "upper_rel"),
+    "+reciprocal link model (full)": SIGNALS,
+    "full w/o soft terms": tuple(k for k in SIGNALS if not k.startswith("soft")),
     "semantic only": ("semantic", "semantic_max", "semantic_rel", "soft_recall", "soft_precision"),
 }
 
@@ -91,6 +93,7 @@ class Group:
     features: np.ndarray | None = None
     longest: np.ndarray | None = None
     coverage: np.ndarray | None = None
+    column_best: dict[int, float] | None = None
 
 
 class Corpora:
@@ -224,20 +227,24 @@ def resolve_upper(
 
 # -- signals, selection and metrics --------------------------------------------------------
 def compute_signals(groups: list[Group]) -> None:
+    """Signals of every (lower unit, upper unit) pair; the reciprocal ``upper_rel`` signal is
+    computed over all lower units of the document, as ``align`` does, then the labelled rows kept."""
     vectors = WordVectors.load_default()
     for group in groups:
         scorer = PairScorer(vectors, group.index.vectorize)
-        texts = [group.lower_units[item.unit_index].text for item in group.items]
-        sims = group.index.similarities(texts)
+        sims = group.index.similarities([u.text for u in group.lower_units])
         scorer.prepare([(("upper", u.doc, u.index), u.text) for u in group.index.units])
-        group.signals = []
-        for row, item in enumerate(group.items):
-            unit = group.lower_units[item.unit_index]
-            group.signals.append(
-                [scorer.signals(unit, up, float(sims[row, j])) for j, up in enumerate(group.index.units)]
-            )
+        ids = list(range(len(group.index.units)))
+        every = [
+            [scorer.signals(unit, up, float(sims[row, j])) for j, up in enumerate(group.index.units)]
+            for row, unit in enumerate(group.lower_units)
+        ]
+        column_best = upper_best([(ids, row) for row in every])
+        best = [column_best[i] for i in ids]
+        group.signals = [every[item.unit_index] for item in group.items]
         docs = [u.doc for u in group.index.units]
-        group.features = np.array([feature_matrix(row, docs) for row in group.signals])
+        group.features = np.array([feature_matrix(row, docs, best) for row in group.signals])
+        group.column_best = column_best
         group.longest = np.array([[s.longest for s in row] for row in group.signals])
         group.coverage = np.array([[s.coverage for s in row] for row in group.signals])
 
@@ -245,7 +252,7 @@ def compute_signals(groups: list[Group]) -> None:
 def predict(group: Group, config: ScoringConfig) -> list[list[Scored]]:
     ids = list(range(len(group.index.units)))
     docs = [u.doc for u in group.index.units]
-    return [config.select(score_candidates(config, ids, docs, row)) for row in group.signals]
+    return [config.select(score_candidates(config, ids, docs, row, group.column_best)) for row in group.signals]
 
 
 @dataclass
@@ -324,6 +331,7 @@ def evaluate_config(groups: list[Group], config: ScoringConfig, *, exact: bool =
 def _fast_predict(group: Group, config: ScoringConfig) -> tuple[list[int | None], list[set[int]]]:
     assert group.features is not None and group.longest is not None and group.coverage is not None
     scores = config.scores(group.features)
+    ranks = config.rank_scores(group.features)
     docs = np.array([u.doc for u in group.index.units])
     top: list[int | None] = []
     strong: list[set[int]] = []
@@ -345,14 +353,18 @@ def _fast_predict(group: Group, config: ScoringConfig) -> tuple[list[int | None]
                 continue
             per_doc[docs[j]] += 1
             kept.append(int(j))
+        first = int(np.lexsort((np.arange(n_units), -ranks[row]))[0])
+        if scores[row, first] >= config.related and first not in kept:
+            kept = [first, *kept[: config.max_matches - 1]]
+        elif scores[row, first] >= config.related:
+            kept = [first, *(j for j in kept if j != first)]
         top.append(kept[0])
         strong.append({int(j) for j in kept if scores[row, j] >= config.adapted})
     return top, strong
 
 
 # -- calibration ---------------------------------------------------------------------------
-def fit(groups: list[Group], signals: tuple[str, ...], base: ScoringConfig = DEFAULT_CONFIG) -> ScoringConfig:
-    """Logistic weights on the pairs (strong gold link = 1), then thresholds by grid search."""
+def _logistic_fit(groups: list[Group], signals: tuple[str, ...]) -> tuple[dict[str, float], float]:
     from sklearn.linear_model import LogisticRegression
 
     columns = [SIGNALS.index(k) for k in signals]
@@ -370,7 +382,20 @@ def fit(groups: list[Group], signals: tuple[str, ...], base: ScoringConfig = DEF
     weights = dict.fromkeys(SIGNALS, 0.0)
     for name, value in zip(signals, model.coef_[0], strict=False):
         weights[name] = round(float(value), 3)
-    config = replace(base, weights=weights, bias=round(float(model.intercept_[0]), 3))
+    return weights, round(float(model.intercept_[0]), 3)
+
+
+def fit(groups: list[Group], signals: tuple[str, ...], base: ScoringConfig = DEFAULT_CONFIG) -> ScoringConfig:
+    """Logistic weights on the pairs (strong gold link = 1), then thresholds by grid search.
+
+    The rank model never sees the reciprocal ``upper_rel`` signal; when ``signals`` include it,
+    a second (link) model on all of them gives the scores the thresholds apply to.
+    """
+    weights, bias = _logistic_fit(groups, tuple(k for k in signals if k != "upper_rel"))
+    config = replace(base, weights=weights, bias=bias, link_weights=None, link_bias=0.0)
+    if "upper_rel" in signals:
+        link_weights, link_bias = _logistic_fit(groups, signals)
+        config = replace(config, link_weights=link_weights, link_bias=link_bias)
     best: tuple[float, float, ScoringConfig] | None = None
     all_scores = np.concatenate([config.scores(g.features).ravel() for g in groups if g.features is not None])
     grid = np.unique(np.round(np.quantile(all_scores, np.linspace(0.80, 0.998, 34)), 4))
