@@ -43,7 +43,7 @@ BY = ("document", "measure", "section")
 
 #: Parts of speech that can be a topical keyword: nouns, noun-verbs, abbreviations, set phrases
 #: and foreign words.  Agencies (nt), places (ns) and people (nr) are actors, not topics.
-KEYWORD_POS = frozenset(["n", "nz", "vn", "an", "j", "eng", "nw"])
+KEYWORD_POS = frozenset(["n", "nz", "vn", "an", "j", "l", "eng", "nw"])
 #: Parts of speech that may form a noun-noun phrase (集成电路 + 产业).
 PHRASE_POS = KEYWORD_POS
 #: A phrase cannot start with a mere scope (国家/全省 + 职业教育 is 职业教育).
@@ -117,7 +117,7 @@ def learn_idf(docs: Iterable[Any], segmenter: Segmenter | None = None) -> IDF:
     df: Counter[str] = Counter()
     n_docs = 0
     for doc in _corpus_documents(docs) if _is_corpus(docs) else docs:
-        tokens = segmenter.content_tokens(doc)
+        tokens = segmenter.content_tokens(doc, pos=True)
         df.update({t.text for t in tokens} | {p for p, _, _ in _phrases(tokens)})
         n_docs += 1
     if not n_docs:
@@ -381,7 +381,7 @@ def keywords(
     ``method``: ``tfidf`` (default) or ``textrank``.  ``by``: ``document``, ``measure`` or
     ``section``.  ``idf``: ``None``/``"bundled"`` for the policy-domain IDF, a mapping term →
     idf, or a corpus of documents to learn it from.  ``segmenter``: a :class:`Segmenter`
-    (POS tags are used when it has ``pos=True``).  ``mmr``: the relevance weight λ of maximal
+    (its backend tags parts of speech for the candidates whatever its ``pos`` option).  ``mmr``: the relevance weight λ of maximal
     marginal relevance (``None`` turns de-duplication off).  ``adapt``: extend the segmenter
     with the documents' quoted terms, titles, unit names and discovered terms first.
 
@@ -402,11 +402,11 @@ def keywords(
     base = segmenter or default_segmenter()
     segmenter = base.adapted(docs) if adapt else base
     table = _resolve_idf(idf, base)
-    use_pos = segmenter.pos
+    use_pos = True  # the backend tags even when the segmenter was built without pos=True
     agencies = segmenter.agency_names
     rows: list[dict[str, Any]] = []
     for index, doc in enumerate(docs):
-        tokens = segmenter.content_tokens(doc)
+        tokens = segmenter.content_tokens(doc, pos=True)
         for unit in _units(doc, index, tokens, by):
             counts = _term_counts(unit, segmenter, table, use_pos)
             own_title = getattr(doc, "title", None)
@@ -475,7 +475,7 @@ def _group_counts(group: Any, segmenter: Segmenter) -> Counter[str]:
     agencies = segmenter.agency_names
     for doc in _as_documents(group):
         counts.update(
-            t.text for t in segmenter.content_tokens(doc) if _is_candidate(t, agencies, segmenter.pos)
+            t.text for t in segmenter.content_tokens(doc, pos=True) if _is_candidate(t, agencies, True)
         )
     return counts
 

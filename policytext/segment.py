@@ -594,18 +594,21 @@ class Segmenter:
                 words.extend(w for w in backend.cut(text[start:end]) if not w.isspace())
         return words
 
-    def tokenize(self, text: str) -> list[Token]:
-        """Tokens with character spans into ``text`` (and POS tags when ``pos=True``)."""
+    def tokenize(self, text: str, *, pos: bool | None = None) -> list[Token]:
+        """Tokens with character spans into ``text``, with POS tags when ``pos`` (default: the
+        segmenter's ``pos`` option; the same backend tags, so no new segmenter is needed)."""
         backend = self.backend
         flags = self._stop_flags
+        tagged = self.pos if pos is None else pos
         tokens: list[Token] = []
         for start, end, protected in self._pieces(text):
             if protected:
                 word = text[start:end]
-                tokens.append(Token(word, start, end, self._quoted_tag(word), word in self.stopwords))
+                tag = self._quoted_tag(word) if tagged else None
+                tokens.append(Token(word, start, end, tag, word in self.stopwords))
                 continue
             piece = text[start:end]
-            if self.pos:
+            if tagged:
                 offset = start
                 overrides = self.word_tags
                 for word, tag in backend.tag(piece):
@@ -627,10 +630,8 @@ class Segmenter:
     def _is_stop(self, word: str) -> bool:
         return word in self.stopwords or is_punct_or_space(word)
 
-    def _quoted_tag(self, word: str) -> str | None:
+    def _quoted_tag(self, word: str) -> str:
         """A quoted coinage is a term (nz); a quoted ordinary verb (“重塑”) keeps its own tag."""
-        if not self.pos:
-            return None
         if word.isascii():
             return "eng" if any(ch.isalpha() for ch in word) else "m"
         if word in self.word_tags:
@@ -697,16 +698,17 @@ class Segmenter:
                 break
         return terms
 
-    def content_tokens(self, doc: PolicyDocument | str) -> list[Token]:
+    def content_tokens(self, doc: PolicyDocument | str, *, pos: bool | None = None) -> list[Token]:
         """Tokens of the document for statistics, spans kept.
 
         Drops stopwords, boilerplate (unless ``boilerplate=False``), punctuation, numbers,
         single characters, and every token inside a responsibility clause
         (``measure.clause_span``), so that 责任单位：市科技局… does not count as content.
+        ``pos`` as in :meth:`tokenize`.
         """
         text = doc if isinstance(doc, str) else doc.text
         excluded = [] if isinstance(doc, str) else _clause_spans(doc)
-        tokens = [t for t in self.tokenize(text) if is_content(t)]
+        tokens = [t for t in self.tokenize(text, pos=pos) if is_content(t)]
         if not excluded:
             return tokens
         starts = [start for start, _ in excluded]

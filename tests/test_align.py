@@ -340,3 +340,45 @@ def test_documents_without_units(city):
     nothing_to_align = align(headings, [city])
     assert not nothing_to_align.matches and nothing_to_align.reuse_ratio == 0.0
     assert AlignIndex.build([headings]).candidates(["产教融合"], 5) == [[]]
+
+
+# -- reciprocal signal and the two-model selection -------------------------------------------
+def test_reciprocal_signal_marks_the_weaker_of_two_lower_units(city, national):
+    """Two city measures against the same national unit: the one that copies it is that unit's
+    best lower unit (upper_rel 1), the one about something else comes lower."""
+    from policytext.align.score import SIGNALS, PairScorer, feature_matrix, upper_best
+
+    lower = split_units(city)
+    upper = split_units(national)
+    target = next(u for u in upper if u.path[-1] == "（一）" and u.path[0] == "一、")
+    copy = next(u for u in lower if u.path[-1] == "（一）")
+    other = next(u for u in lower if u.path[-1] == "（四）")
+    scorer = PairScorer(WordVectors.load_default())
+    rows = [([0], [scorer.signals(unit, target, 0.0)]) for unit in (copy, other)]
+    best = upper_best(rows)
+    column = SIGNALS.index("upper_rel")
+    strong = feature_matrix(rows[0][1], [0], [best[0]])[0, column]
+    weak = feature_matrix(rows[1][1], [0], [best[0]])[0, column]
+    assert strong == pytest.approx(1.0)
+    assert 0.0 <= weak < 0.8
+    # without the other lower units a candidate is its upper unit's best
+    assert feature_matrix(rows[1][1], [0])[0, column] == 1.0
+
+
+def test_top_match_follows_the_rank_model(city, national):
+    """With a link model that prefers other candidates, the rank model's best still comes first."""
+    from dataclasses import replace
+
+    from policytext.align.score import SIGNALS
+
+    # link model: every candidate gets the same high link score, so the order is the rank model's
+    link = dict.fromkeys(SIGNALS, 0.0)
+    config = replace(DEFAULT_CONFIG, link_weights=link, link_bias=5.0, max_matches=2)
+    flat = align(city, [national], config=config, routes=False)
+    plain = align(city, [national], routes=False)
+    first_flat = {m.lower.path[-1]: m.upper.label for m in flat.matches if m.rank == 1}
+    first_plain = {m.lower.path[-1]: m.upper.label for m in plain.matches if m.rank == 1}
+    assert first_plain["（一）"] == "一、/（一）" and len(set(first_plain.values())) > 1
+    assert {k: first_flat[k] for k in first_plain} == first_plain
+    assert all(len([m for m in flat.matches if m.lower.index == u.index]) == 2 for u in flat.lower_units)
+    assert flat.parameters["config"]["link_bias"] == 5.0

@@ -164,8 +164,8 @@ def assert_document_is_consistent(doc: PolicyDocument) -> None:
 # keeps testing everything else); ``still_open`` re-checks the minimal input, so the tolerance
 # disappears by itself the moment the owner fixes the bug.
 
-#: Inputs on which ``normalize`` needed a second pass when this suite was written: a space
-#: between a half-width character and a bracket that only becomes full-width in the same pass.
+#: Inputs on which ``normalize`` needed a second pass when this suite was written (fixed since): a
+#: space between a half-width character and a bracket that only becomes full-width in that pass.
 NORMALIZE_NOT_IDEMPOTENT = ["0 (三)", "一. (2)", "a (1)", "0 (a)"]
 #: A unit whose shared passage spans its responsibility clause: reuse_ratio came out as 1.75.
 REUSE_OVER_ONE = (
@@ -243,12 +243,9 @@ def parse_or_policy_error(text: str) -> PolicyDocument | None:
 # -- parse_text -------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/normalize.py normalize(): 'a (1)' -> 'a （1）' -> 'a（1）' (not one-pass idempotent)",
-)
 @pytest.mark.parametrize("text", NORMALIZE_NOT_IDEMPOTENT)
 def test_normalize_reaches_its_fixed_point_in_one_pass(text: str) -> None:
+    """Regression: found by the properties below, fixed in policytext/normalize.py."""
     from policytext.normalize import normalize
 
     once = normalize(text)
@@ -367,15 +364,14 @@ def test_tokenize_spans_cover_the_text(segmenters: dict[str, policytext.Segmente
             assert segmenter.cut(text) == [t.text for t in tokens], name
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/segment.py Segmenter.tokenize/cut (rjieba backend): UnicodeEncodeError on a lone surrogate",
-)
 @budget(30)
 @example("市教育局\ud800")
 @given(st.text(max_size=40).map(lambda t: t + "\ud800" + t))
 def test_tokenize_survives_lone_surrogates(segmenters: dict[str, policytext.Segmenter], text: str) -> None:
-    """A JSONL record may carry a lone surrogate (``"\\ud800"``); segmenting it must not crash."""
+    """A JSONL record may carry a lone surrogate (``"\\ud800"``); segmenting it must not crash.
+
+    Regression: found here (rjieba raised UnicodeEncodeError), fixed in policytext/segment.py.
+    """
     EXAMPLES["Segmenter.tokenize: lone surrogates"] += 1
     for segmenter in segmenters.values():
         try:

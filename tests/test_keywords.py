@@ -51,6 +51,12 @@ def test_quoted_terms_are_single_tokens(plan):
     assert quoted and set(quoted) <= tokens
 
 
+def test_segmenter_without_pos_gives_the_same_keywords(plan, plan_keywords):
+    """A corpus worker shares one plain Segmenter; keywords still use POS tags from its backend."""
+    plain = keywords(plan, top=20, segmenter=Segmenter())
+    assert plain["term"].tolist() == plan_keywords["term"].tolist()
+
+
 def test_textrank_and_mmr_options(plan):
     ranked = keywords(plan, top=10, method="textrank")
     assert len(ranked) == 10 and not FRAGMENTS & set(ranked["term"])

@@ -511,8 +511,8 @@ def main() -> int:
         if plan and laws:
             cross.add(evaluate_config(laws, fit(plan, signals)))
             cross.add(evaluate_config(plan, fit(laws, signals)))
-        print(f"  {name:18s} in-sample {inside.row()}")
-        print(f"  {'':18s} cross     {cross.row()}")
+        print(f"  {name:30s} in-sample {inside.row()}")
+        print(f"  {'':30s} cross     {cross.row()}")
         figures[f"ablation/{name}/in"] = _fig(inside)
         figures[f"ablation/{name}/cross"] = _fig(cross)
 
