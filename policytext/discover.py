@@ -31,20 +31,28 @@ TERM_TAGS = frozenset(["n", "nz", "nt", "nw", "vn", "an", "j", "l", "i", "eng"])
 TERM_START_TAGS = TERM_TAGS | frozenset(["a", "b"])
 
 
-def is_term_like(tagged: list[tuple[str, str]], stopwords: frozenset[str] = frozenset()) -> bool:
+#: Place and person names: parts of corpus-wide terms (雄安新区), not of one document's coinages.
+NAME_TAGS = frozenset(["ns", "nr"])
+
+
+def is_term_like(
+    tagged: list[tuple[str, str]], stopwords: frozenset[str] = frozenset(), *, names: bool = False
+) -> bool:
     """Whether a candidate, as the segmenter cuts and tags it, looks like a noun compound.
 
     Rejects verb phrases (给予最高, 积极探索, 迈出坚实步伐), fragments with a stray single
-    character (业总产值, 到企业), place + topic strings (济南市人工智能) and anything containing a
-    stopword.
+    character (业总产值, 到企业), anything containing a stopword and, unless ``names`` (the
+    lexicon build, over many documents, allows 雄安新区), place + topic strings of one
+    document (济南市人工智能).
     """
     if len(tagged) < 2:
         return False
     if any(len(word) == 1 or word in stopwords for word, _ in tagged):
         return False
-    if tagged[0][1] not in TERM_START_TAGS:
+    inner = TERM_TAGS | NAME_TAGS if names else TERM_TAGS
+    if tagged[0][1] not in inner | TERM_START_TAGS:
         return False
-    return all(tag in TERM_TAGS for _, tag in tagged[1:])
+    return all(tag in inner for _, tag in tagged[1:])
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,7 @@ for _keep in "（），：；！？【】〔〕《》":
     _WIDTH.pop(_keep, None)
 _WIDTH.update(
     {
-        "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ", "\t": " ",
+        "\u3000": " ", "\u00a0": " ", "\u2002": " ", "\u2003": " ", "\u2009": " ",
         "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "", "\u00ad": "",
         "\r": "\n", "\u2028": "\n", "\u2029": "\n", "\x0b": "\n", "\x0c": "\n", "\x85": "\n",
         "\uff5f": "（", "\uff60": "）", "\ufe59": "（", "\ufe5a": "）",
@@ -62,6 +62,8 @@ _SPACES_BEFORE_NON_ASCII = re.compile(r" (?<!  ) *+(?![!-~])")
 # A Markdown heading marker ("## 第一章 总则") at a line start.
 _MD_HEADING = re.compile(r" *#{1,6}(?: +|$)", re.M)
 _BLANK_LINES = re.compile(r"\n\n+")
+_TAB_RUN = re.compile(r" *\t[\t ]*")
+_EDGE_TABS = re.compile(r"^[\t ]+|[\t ]+$", re.M)
 # Half-width punctuation that becomes Chinese when a neighbour is Chinese.
 _HALF_PUNCT = re.compile(r" ?[:,;?!]")
 _HALF_MARKS = ":,;?!"
@@ -151,6 +153,9 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
         text = _drop_spaces(text)
     if "号" in text:
         text = _bracket_doc_numbers(text)
+    if "\t" in text:
+        # a tab separates table cells (docx/html tables, TSV): keep one between cells
+        text = _EDGE_TABS.sub("", _TAB_RUN.sub("\t", text))
     if "\n" in text:
         text = _BLANK_LINES.sub("\n", text).strip("\n")
     if opts.strip_clutter:

@@ -191,7 +191,7 @@ def discovered_terms(root: Path, known: set[str], limit: int) -> list[tuple[str,
         term = candidate.term
         if term in known:
             continue
-        if term in _NOT_TERMS or not is_term_like(probe.backend.tag(term), stop):
+        if term in _NOT_TERMS or not is_term_like(probe.backend.tag(term), stop, names=True):
             continue  # only noun compounds: verb phrases (纳入国家) and fragments (业总产值) are not terms
         kept.append((term, candidate.documents))
         if len(kept) >= limit:

@@ -95,17 +95,33 @@ class ScoringConfig:
         }
     )
     bias: float = -10.374
-    link_weights: dict[str, float] | None = None
-    link_bias: float = 0.0
-    related: float = 0.151
-    adapted: float = 0.251
+    link_weights: dict[str, float] | None = field(
+        default_factory=lambda: {
+            "lexical": 0.807,
+            "sentence": 1.294,
+            "terms": 0.367,
+            "alignment": 0.287,
+            "semantic": 2.38,
+            "semantic_max": 1.609,
+            "soft_recall": 1.154,
+            "soft_precision": 0.608,
+            "lexical_rel": 3.037,
+            "sentence_rel": 1.078,
+            "semantic_rel": 1.919,
+            "doc_best": 1.134,
+            "upper_rel": 3.597,
+        }
+    )
+    link_bias: float = -12.021
+    related: float = 0.163
+    adapted: float = 0.271
     #: a copied link shares a run of at least this many characters (the labelling rule: 15)
     copied_longest: int = 15
     copied_coverage: float = 0.35
     #: a match below this share of the lower unit's best score is not kept (keeps weak tails out)
     relative: float = 0.0
     #: most matches kept per lower unit
-    max_matches: int = 3
+    max_matches: int = 5
     #: most matches kept per lower unit and upper document (``None``: no limit)
     max_per_doc: int | None = None
 
@@ -263,7 +279,9 @@ def score_candidates(
     features = feature_matrix(signals, docs, best)
     scores, ranks = config.scores(features), config.rank_scores(features)
     return [
-        Scored(unit_id, doc, float(score), config.relation(float(score), s.longest, s.coverage), s, float(rank))
+        Scored(
+            unit_id, doc, float(score), config.relation(float(score), s.longest, s.coverage), s, float(rank)
+        )
         for unit_id, doc, score, rank, s in zip(unit_ids, docs, scores, ranks, signals, strict=False)
     ]
 

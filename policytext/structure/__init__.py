@@ -58,11 +58,14 @@ def build_document(
     outline, nodes, parents = build_outline_flat(text)
     first_item = outline[0].span.start if outline else len(text)
     fields = parse_header(text, first_item)
-    level = _stated_level(text, fields.issuer)
+    # level: the issuer's; else the responsible units' (省工业和信息化厅 …); else the wording's
+    level = issuer_level(fields.issuer) if fields.issuer else Level.UNKNOWN
     citations = tuple(find_citations(text, 0, len(text)))
     measures = _measures(text, _Flat(nodes, parents), level, citations)
     if level is Level.UNKNOWN:
         level = _level_of_units(measures)
+    if level is Level.UNKNOWN:
+        level = _stated_level(text)
     header = Header(
         title=fields.title,
         issuer=fields.issuer,
@@ -255,12 +258,8 @@ def _unit(name: str, role: Any, start: int, end: int, default_level: Level | Non
     return Unit(name=name, role=role, span=Span(start, end), canonical=info.canonical, level=info.level, function=info.function)
 
 
-def _stated_level(text: str, issuer: str | None) -> Level:
-    """The level the document states: its issuer's, else the one its wording uses (全市, 我省 …)."""
-    if issuer:
-        level = issuer_level(issuer)
-        if level is not Level.UNKNOWN:
-            return level
+def _stated_level(text: str) -> Level:
+    """The level the document's wording implies (全市, 我省, 全国 …), for documents without issuer or units."""
     sample = text[:3000]
     count = sample.count
     # max() keeps the first of equal counts, as Counter.most_common did

@@ -18,7 +18,7 @@ from policytext.structure.numbers import cn_digits_to_int, cn_to_int
 
 _TITLE_END = re.compile(
     r"(?:通知|意见|方案|规划|办法|条例|规定|细则|计划|措施|决定|纲要|报告|批复|通告|公告|函|指南|"
-    r"指导目录|清单|要点|若干政策|政策|实施意见|行动计划|工作方案|实施方案|管理办法|法)$"
+    r"指导目录|清单|要点|若干政策|政策|实施意见|行动计划|工作方案|实施方案|管理办法|法|修正案|决议|解释|规则|章程|守则|准则|公约)$"
 )
 _ISSUER_LINE = re.compile(
     r"^(?:中共)?[\u4e00-\u9fff]{0,20}(?:人民政府|人民政府办公厅|人民政府办公室|办公厅|办公室|委员会|"
@@ -93,8 +93,9 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             continue
         if _is_title(line):
             # the last title-like line before the body wins: in a transmittal it is the plan itself
-            title, (rel_start, rel_end) = _strip_issuer(line)
-            title_span = Span(start + rel_start, start + rel_end)
+            # the full official title, issuer included ("国务院关于印发…的通知"); the issuer is
+            # also reported on its own
+            title, title_span = line, Span(start, end)
             about = _ABOUT.match(line)
             if about and issuer is None:
                 issuer = about.group("issuer")
@@ -156,23 +157,17 @@ _TRAILING_PAREN = re.compile(r"（[^（）]{1,20}）$")
 _HISTORY = re.compile(r"(?:通过|修正|修订|公布|批准|发布|印发)")
 
 
+_HISTORY_LINE = re.compile(r"会议(?:通过|修正|修订|批准)|(?:通过|公布|施行)的《")
+
+
 def _is_title(line: str) -> bool:
-    if len(line) > 80 or len(line) < 4 or "。" in line:
-        return False
+    if len(line) > 80 or len(line) < 4 or "。" in line or _DATE_ISO.match(line) or _HISTORY_LINE.search(line):
+        return False  # "1999年…会议通过的《…决定》" is a law's history, not its title
     stripped = _TRAILING_PAREN.sub("", line.strip("《》“”"))
     if stripped.startswith("《") or "已经" in line:
         return False
     # rstrip of a set of characters is meant: "（试行）", "（暂行）" and their remains
     return bool(_TITLE_END.search(stripped.rstrip("（）试行暂行")) or _TITLE_END.search(stripped))  # noqa: B005
-
-
-def _strip_issuer(line: str) -> tuple[str, tuple[int, int]]:
-    """"市人民政府办公室关于X的方案" → "关于X的方案": the issuer goes to its own field."""
-    about = _ABOUT.match(line)
-    if about:
-        start = about.start("rest") - 2  # keep "关于"
-        return line[start:], (start, len(line))
-    return line, (0, len(line))
 
 
 def _looks_like_addressees(line: str) -> bool:
