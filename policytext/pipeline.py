@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from policytext.errors import PolicyTextError
+from policytext.errors import EmptyDocumentError, PolicyTextError
 from policytext.model import PolicyDocument, Source
 from policytext.normalize import NormalizeOptions, normalize
 from policytext.structure import build_document
@@ -78,7 +78,11 @@ def read(
         text_column=text_column,
         record=record,
     )
-    return document_from_raw(raw)
+    doc = document_from_raw(raw)
+    if not doc.text:
+        # only control characters or clutter: nothing a reader would call a document
+        raise EmptyDocumentError("no text left after normalisation (only control characters or page clutter)", path)
+    return doc
 
 
 def read_records(

@@ -275,11 +275,6 @@ def test_batch_lists_a_permission_denied_file_and_analyses_the_rest(open_folder:
     assert "permission denied" in row["reason"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/corpus/sources.py folder_sources(): a dangling symlink or a FIFO with a supported "
-    "suffix is skipped silently (path.is_file() is False) instead of becoming an errors row",
-)
 def test_batch_lists_dangling_symlinks_and_fifos(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -291,11 +286,6 @@ def test_batch_lists_dangling_symlinks_and_fifos(tmp_path: Path) -> None:
     assert sorted(result.errors["doc_id"]) == ["moved.txt", "pipe.md"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/corpus/sources.py folder_sources(): a legacy .doc policy file is skipped silently "
-    "(not a supported suffix) although read() has a clear UnsupportedFormatError for it",
-)
 def test_batch_lists_legacy_doc_files(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
@@ -420,13 +410,6 @@ def test_batch_with_a_process_pool_gives_the_same_errors(mixed_batch, tmp_path: 
     assert dict(zip(pooled.errors["doc_id"], pooled.errors["error_class"], strict=True)) == broken
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="a JSON \\ud800 escape in a record reaches the pipeline as a lone surrogate (policytext/io/records.py "
-    "keeps it): Collector.frames() (policytext/corpus/result.py) and ResultCache.put (policytext/corpus/cache.py) "
-    "then raise UnicodeEncodeError and `policytext batch` dies with a traceback; earlier the worker recorded "
-    "'UnicodeEncodeError: unexpected error'. Fix at the source: replace lone surrogates by U+FFFD when reading",
-)
 def test_batch_record_with_a_lone_surrogate_is_not_an_unexpected_crash(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

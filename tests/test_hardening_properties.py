@@ -553,12 +553,6 @@ def file_bytes(draw: st.DrawFn) -> bytes:
     return b"%PDF-1.4\n" + draw(st.binary(max_size=500))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/io (require_text / decode_bytes with encoding=): a file of control characters read "
-    "with a forced encoding passes the binary and emptiness checks, and normalisation leaves an empty "
-    "document: read() returns PolicyDocument(text='') instead of raising EmptyDocumentError",
-)
 @pytest.mark.parametrize("data", [b"\x01", b"\x01\x02\x03\x7f", b"\x1b\x1c\n\x1d"])
 def test_control_characters_only_is_an_empty_document(tmp_path: Path, data: bytes) -> None:
     path = tmp_path / "control.txt"

@@ -1,6 +1,7 @@
-"""Score a (lower unit, upper unit) pair from four signals and name the relation.
+"""Score a (lower unit, upper unit) pair from its signals and name the relation.
 
-Signals, each in [0, 1] (semantic in [-1, 1]):
+Main signals, each in [0, 1] (semantic in [-1, 1]; the full list is :data:`SIGNALS`, with the
+sentence-level, soft-term and context signals described in ``docs/alignment.md``):
 
 ``lexical``
     cosine of character 2–3-gram TF-IDF vectors (the retrieval score);
@@ -13,11 +14,12 @@ Signals, each in [0, 1] (semantic in [-1, 1]):
 ``semantic``
     cosine of SIF text vectors from the shipped word vectors.
 
-The score is a logistic combination, ``1 / (1 + exp(-(bias + Σ weightᵢ·signalᵢ)))``, with
-weights fitted on labelled pairs (``tests/eval/eval_align.py --fit``) and copied into
-:data:`DEFAULT_CONFIG`.  Relations (see ``docs/alignment.md`` for the calibration):
+Two logistic combinations, ``1 / (1 + exp(-(bias + Σ weightᵢ·signalᵢ)))``, with weights fitted
+on labelled pairs (``tests/eval/eval_align.py --fit``) and copied into :data:`DEFAULT_CONFIG`:
+the rank model orders the candidates of a lower unit, the link model (which adds the reciprocal
+``upper_rel`` signal) gives the score the relations are named from (see ``docs/alignment.md``):
 
-``copied``   score ≥ ``related`` and a long shared text: a passage of ≥ ``copied_longest``
+``copied``   score ≥ ``adapted`` and a long shared text: a passage of ≥ ``copied_longest``
              characters or ≥ ``copied_coverage`` of the lower text in shared passages;
 ``adapted``  score ≥ ``adapted``: the same task in local words;
 ``related``  score ≥ ``related``: the same specific direction, looser.

@@ -95,11 +95,15 @@ def _is_record_file(path: Path) -> bool:
     return suffix_of(path) in RECORD_SUFFIXES
 
 
+#: Policy-document formats policytext cannot read: listed (as errors with a hint), not skipped.
+_POLICY_FORMATS_REFUSED = frozenset({".doc", ".wps", ".ofd", ".rtf"})
+
+
 def _is_document_file(path: Path) -> bool:
     from policytext.io.sniff import SUPPORTED_SUFFIXES, suffix_of
 
     suffix = suffix_of(path)
-    return suffix in SUPPORTED_SUFFIXES and suffix not in RECORD_SUFFIXES
+    return (suffix in SUPPORTED_SUFFIXES and suffix not in RECORD_SUFFIXES) or suffix in _POLICY_FORMATS_REFUSED
 
 
 class Source:
@@ -319,11 +323,13 @@ def folder_sources(
     sources: list[Source] = []
     for path in sorted(root.rglob("*")):
         relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+        if any(part.startswith(".") for part in relative.parts) or path.is_dir():
             continue
         if excluded and any(folder in Path(os.path.abspath(path)).parents for folder in excluded):
             continue
-        if _is_record_file(path):
+        # A FIFO, a dangling symlink or an unreadable entry with a document's name becomes an
+        # error row (the worker's read names the problem) instead of vanishing from the run.
+        if _is_record_file(path) and path.is_file():
             prefix = (relative.parent / _record_stem(path)).as_posix()  # e.g. county/records
             sources.append(RecordSource(path, text_column=text_column, id_column=id_column, id_prefix=prefix))
         elif _is_document_file(path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
 import zlib
 from collections.abc import Iterable, Iterator
 from itertools import chain
@@ -198,10 +199,14 @@ def _to_raw(
     if not isinstance(text, str):
         return RecordError(f"record {index}: column {column!r} holds {type(text).__name__}, not text", path)
     warnings: tuple[str, ...] = ()
+    if _SURROGATE.search(text):
+        # a JSON "\ud800" escape decodes to a lone surrogate, which no encoder accepts later
+        text = _SURROGATE.sub("\ufffd", text)
+        warnings = ("lone surrogate characters replaced with U+FFFD",)
     if t2s:
         text = to_simplified(text)
     elif looks_traditional(text):
-        warnings = (TRADITIONAL_HINT,)
+        warnings = (*warnings, TRADITIONAL_HINT)
     metadata = {key: _plain(value) for key, value in row.items() if key != column}
     source = Source(
         path=str(path), sha256=sha256, encoding=encoding, format=fmt, converted_t2s=t2s, record=index
@@ -209,10 +214,16 @@ def _to_raw(
     return RawText(text=text, source=source, metadata=metadata, warnings=warnings)
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _plain(value: Any) -> Any:
-    """Dates from Parquet become ISO strings, like the same column in JSONL or CSV."""
+    """Dates from Parquet become ISO strings, like the same column in JSONL or CSV; lone
+    surrogates (from JSON escapes) become U+FFFD so that metadata can be written out again."""
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return _SURROGATE.sub("\ufffd", value)
     return value
 
 
