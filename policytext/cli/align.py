@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import re
 from dataclasses import replace
 from typing import Any
 
-from policytext.cli.common import add_input_options, load_document, write_output
+from policytext.cli.common import add_input_options, load_document, load_upper, write_output
 from policytext.errors import ConfigurationError
 
 HELP = """examples:
@@ -22,7 +21,6 @@ JSON output has pairs (lower_path, lower_title, upper_doc, upper_path, upper_tex
 score, relation, evidence …), coverage, omitted and local_additions.
 """
 
-_RECORD = re.compile(r"^(?P<path>.+)#(?P<record>\d+)$")
 
 
 def register(subparsers: Any) -> None:
@@ -60,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from policytext.align import DEFAULT_CONFIG, align
 
     lower = load_document(args)
-    uppers = [_load_upper(value, args) for value in args.against]
+    uppers = [load_upper(value, args) for value in args.against]
     if args.levels and len(args.levels) != len(uppers):
         raise ConfigurationError(
             f"--levels gives {len(args.levels)} levels for {len(uppers)} upper documents"
@@ -82,23 +80,6 @@ def run(args: argparse.Namespace) -> int:
         text = _table(result)
     write_output(text, args.output)
     return 0
-
-
-def _load_upper(value: str, args: argparse.Namespace) -> Any:
-    from policytext import corpora
-    from policytext.pipeline import read
-
-    match = _RECORD.match(value)
-    record = None
-    if match and not corpora.resolve_path(value).exists():
-        value, record = match.group("path"), int(match.group("record"))
-    return read(
-        corpora.resolve_path(value),
-        encoding=args.encoding,
-        t2s=args.t2s,
-        text_column=args.upper_text_column,
-        record=record,
-    )
 
 
 def _table(result: Any) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -37,6 +38,28 @@ def load_document(args: argparse.Namespace, value: str | None = None) -> PolicyD
         t2s=getattr(args, "t2s", False),
         text_column=getattr(args, "text_column", None),
         record=getattr(args, "record", None),
+    )
+
+
+#: An upper document given as ``FILE#N``: record N of a JSONL/CSV file.
+RECORD_SUFFIX = re.compile(r"^(?P<path>.+)#(?P<record>\d+)$")
+
+
+def load_upper(value: str, args: argparse.Namespace) -> PolicyDocument:
+    """An upper-level document named on the command line: a path, a bundled name, or ``FILE#N``."""
+    from policytext import corpora
+    from policytext.pipeline import read
+
+    record = None
+    match = RECORD_SUFFIX.match(value)
+    if match and not corpora.resolve_path(value).exists():
+        value, record = match.group("path"), int(match.group("record"))
+    return read(
+        corpora.resolve_path(value),
+        encoding=getattr(args, "encoding", None),
+        t2s=getattr(args, "t2s", False),
+        text_column=getattr(args, "upper_text_column", None),
+        record=record,
     )
 
 

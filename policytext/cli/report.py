@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Callable
 from typing import Any
 
-from policytext.cli.common import add_reading_options, load_document
+from policytext.cli.common import add_reading_options, load_document, load_upper
 from policytext.errors import InputError
 from policytext.model import PolicyDocument
 
@@ -145,32 +144,13 @@ def _read_uppers(args: argparse.Namespace, say: Callable[[str], None]) -> list[P
         from tqdm import tqdm
 
         return [
-            _read_upper(value, args) for value in tqdm(values, desc="reading", unit="file", file=sys.stderr)
+            load_upper(value, args) for value in tqdm(values, desc="reading", unit="file", file=sys.stderr)
         ]
     documents = []
     for value in values:
         say(f"reading {value}")
-        documents.append(_read_upper(value, args))
+        documents.append(load_upper(value, args))
     return documents
 
 
 _BAR_FROM = 5
-_RECORD = re.compile(r"^(?P<path>.+)#(?P<record>\d+)$")
-
-
-def _read_upper(value: str, args: argparse.Namespace) -> PolicyDocument:
-    """A path, a bundled document name, or ``FILE#N`` for record N of a JSONL/CSV file."""
-    from policytext import corpora
-    from policytext.pipeline import read
-
-    record = None
-    match = _RECORD.match(value)
-    if match and not corpora.resolve_path(value).exists():
-        value, record = match.group("path"), int(match.group("record"))
-    return read(
-        corpora.resolve_path(value),
-        encoding=args.encoding,
-        t2s=args.t2s,
-        text_column=args.upper_text_column,
-        record=record,
-    )
