@@ -145,7 +145,9 @@ class FileSource(Source):
     def items(self) -> Iterator[WorkItem]:
         for path, doc_id in self._files:
             try:
-                digest = sha256_file(path)
+                # never open a FIFO or a device to hash it (opening a FIFO blocks until a writer
+                # comes): such an entry gets a name hash and the worker's read reports it
+                digest = sha256_file(path) if Path(path).is_file() else text_hash(f"not-a-file:{path}")
             except OSError:
                 digest = text_hash(f"unreadable:{path}")
             yield WorkItem(DocumentRef(doc_id, str(path)), digest)
