@@ -96,7 +96,9 @@ def test_notebook_and_script_hold_the_same_code() -> None:
 
 
 @pytest.mark.slow
-def test_walkthrough_notebook_executes(tmp_path: Path) -> None:
+def test_walkthrough_notebook_executes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the kernel inherits the environment: a forced MPLBACKEND=Agg would stop inline figures
+    monkeypatch.delenv("MPLBACKEND", raising=False)
     import nbformat
     from nbclient import NotebookClient
 
