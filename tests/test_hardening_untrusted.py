@@ -24,6 +24,7 @@ import policytext
 from policytext.cli import main
 from policytext.errors import CorruptFileError
 from tests.test_io import make_docx
+from tests.test_io_faults import ENTITY_BOMB_DTD
 
 MB = 1024 * 1024
 PAYLOADS = (
@@ -138,19 +139,7 @@ def test_markdown_report_has_no_live_markup(hostile: policytext.PolicyDocument, 
 # -- crafted docx -----------------------------------------------------------------------------
 
 LAUGHS = """<?xml version="1.0" encoding="{encoding}"?>
-<!DOCTYPE lolz [
- <!ENTITY lol "lol">
- <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
- <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
- <!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">
- <!ENTITY lol4 "&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;&lol3;">
- <!ENTITY lol5 "&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;&lol4;">
- <!ENTITY lol6 "&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;&lol5;">
- <!ENTITY lol7 "&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;&lol6;">
- <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
- <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
-]>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
+{dtd}<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>
 <w:p><w:r><w:t>start &lol9; end</w:t></w:r></w:p></w:body></w:document>
 """
 QUADRATIC = (
@@ -224,7 +213,7 @@ def test_entity_expansion_in_any_encoding_is_refused_quickly(
     base_docx: bytes, tmp_path: Path, encoding: str
 ) -> None:
     declared = "UTF-16" if encoding.startswith("UTF-16") else encoding
-    xml = LAUGHS.format(encoding=declared).encode(encoding.lower())
+    xml = LAUGHS.format(encoding=declared, dtd=ENTITY_BOMB_DTD).encode(encoding.lower())
     path = tmp_path / "laughs.docx"
     path.write_bytes(rewrite_member(base_docx, "word/document.xml", xml))
     refuse_within_bounds(path)

@@ -340,8 +340,8 @@ def test_docx_without_text(tmp_path: Path) -> None:
 
 # -- hostile containers ----------------------------------------------------------------------
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [
+#: An exponential entity expansion ("billion laughs"), shared with the hardening tests.
+ENTITY_BOMB_DTD = """<!DOCTYPE lolz [
  <!ENTITY lol "lol">
  <!ENTITY lol1 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
  <!ENTITY lol2 "&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;&lol1;">
@@ -353,9 +353,14 @@ BILLION_LAUGHS = b"""<?xml version="1.0"?>
  <!ENTITY lol8 "&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;&lol7;">
  <!ENTITY lol9 "&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;&lol8;">
 ]>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+"""
+BILLION_LAUGHS = (
+    b'<?xml version="1.0"?>\n'
+    + ENTITY_BOMB_DTD.encode()
+    + b"""<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
 <w:body><w:p><w:r><w:t>&lol9;</w:t></w:r></w:p></w:body></w:document>
 """
+)
 
 XXE = b"""<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <!DOCTYPE Types [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
