@@ -13,6 +13,7 @@ import policytext
 from policytext.align import align
 from policytext.cli import main
 from policytext.model import Source
+from tests.test_align import PAIR_KEYS
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "align"
 EXTRACTS = "national/extracts"
@@ -117,16 +118,7 @@ def test_cli_json(capsys):
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["pairs"] and {
-        "lower_path",
-        "upper_doc",
-        "upper_path",
-        "upper_text",
-        "upper_span",
-        "score",
-        "relation",
-        "evidence",
-    } <= set(data["pairs"][0])
+    assert data["pairs"] and set(data["pairs"][0]) >= PAIR_KEYS
     assert [u["path"][-1] for u in data["local_additions"]] == ["（四）"]
 
 
