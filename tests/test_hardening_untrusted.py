@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import io
 import json
+import random
+import string
 import time
 import tracemalloc
 import zipfile
@@ -225,17 +227,33 @@ def test_quadratic_blowup_is_refused(base_docx: bytes, tmp_path: Path) -> None:
     refuse_within_bounds(path)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/io/docx.py _check_xml_parts(): a DOCTYPE/ENTITY in a UTF-16 part without BOM is not "
-    "seen (bytes decoded as UTF-8); the file is read instead of refused (libxml2 leaves the entity unresolved)",
-)
 def test_external_entity_in_utf16_is_refused(base_docx: bytes, tmp_path: Path) -> None:
     path = tmp_path / "xxe16.docx"
     xml = XXE.format(encoding="UTF-16").encode("utf-16-le")
     path.write_bytes(rewrite_member(base_docx, "word/document.xml", xml))
     error = refuse_within_bounds(path)
     assert "DOCTYPE" in error.reason
+
+
+@pytest.mark.parametrize("codec", ["utf-8", "utf-16-le", "utf-32-be"])
+@pytest.mark.parametrize("shift", [1, 4, 8, 40])
+def test_declaration_split_across_read_chunks_is_seen(
+    base_docx: bytes, tmp_path: Path, codec: str, shift: int
+) -> None:
+    """The part is scanned in 1 MiB chunks: a declaration straddling two of them is still refused."""
+    from policytext.io.docx import _CHUNK
+
+    head = '<?xml version="1.0"?><!--'
+    unit = len("a".encode(codec))
+    # Varied padding (it must not compress 100:1, or the zip-bomb check would refuse it first).
+    filler_chars = (_CHUNK - shift * unit) // unit - len(head) - len("-->")
+    filler = "".join(random.Random(shift).choices(string.ascii_letters, k=filler_chars))
+    body = XXE.split("\n", 2)[2]  # one declaration only, so no second keyword can give it away
+    xml = (head + filler + '-->\n<!DOCTYPE w:document SYSTEM "file:///etc/passwd">\n' + body).encode(codec)
+    path = tmp_path / f"split-{codec}-{shift}.docx"
+    path.write_bytes(rewrite_member(base_docx, "word/document.xml", xml))
+    with pytest.raises(CorruptFileError, match="DOCTYPE"):
+        policytext.read(path)
 
 
 def test_external_entity_never_leaks_a_local_file(base_docx: bytes, tmp_path: Path) -> None:
@@ -278,12 +296,6 @@ def test_zip_bomb_of_many_members_is_refused(base_docx: bytes, tmp_path: Path) -
     assert "members" in refuse_within_bounds(path).reason
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/io/docx.py _check_xml_parts(): archive.read(member) inflates an XML part whose zip "
-    "headers under-state its size completely (zipfile trims to the declared size only afterwards): "
-    "memory grows with the real inflated size (~2x), not bounded by MAX_UNCOMPRESSED_BYTES",
-)
 def test_zip_bomb_that_lies_about_its_size_is_refused_in_bounded_memory(
     base_docx: bytes, tmp_path: Path
 ) -> None:

@@ -27,7 +27,9 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 _P, _TBL, _TR, _TC, _SDT, _SDT_CONTENT = (f"{_W}{n}" for n in ("p", "tbl", "tr", "tc", "sdt", "sdtContent"))
 _T, _TAB, _BR, _CR, _HYPHEN = (f"{_W}{n}" for n in ("t", "tab", "br", "cr", "noBreakHyphen"))
-_DTD = re.compile(r"<!\s*(?:DOCTYPE|ENTITY)", re.I)
+_DTD = re.compile(rb"<!\s{0,64}(?:DOCTYPE|ENTITY)", re.I)
+_DTD_OVERLAP = 80  # bytes kept between chunks so a declaration split across two is still seen
+_CHUNK = 1024 * 1024
 
 
 def extract_docx(data: bytes, path: Any = None) -> tuple[str, dict[str, Any], tuple[str, ...]]:
@@ -37,7 +39,7 @@ def extract_docx(data: bytes, path: Any = None) -> tuple[str, dict[str, Any], tu
     archive = _open_zip(data, path)
     with archive:
         _check_members(archive, path)
-        _check_xml_parts(archive, path)
+        _check_parts(archive, path)
         _check_is_word(archive, path)
     document = _parse(data, path)
     body = document.element.body
@@ -85,26 +87,45 @@ def _check_members(archive: zipfile.ZipFile, path: Any) -> None:
             )
 
 
-def _check_xml_parts(archive: zipfile.ZipFile, path: Any) -> None:
-    """Refuse any XML part with a DOCTYPE or ENTITY declaration (entity expansion, XXE)."""
+def _check_parts(archive: zipfile.ZipFile, path: Any) -> None:
+    """Inflate every member as a stream before python-docx does, refusing what it must not parse.
+
+    Streaming in small chunks keeps memory bounded even when the zip headers lie about a
+    member's size: ``zipfile`` stops at the declared size and the CRC check then fails, so a
+    forged member is refused as damaged without ever being held whole.  XML parts are also
+    scanned for a DOCTYPE/ENTITY declaration in any of the encodings an XML parser accepts
+    (UTF-8, UTF-16 and UTF-32, with or without BOM): dropping NUL bytes turns the ASCII of
+    a UTF-16/32 declaration into plain ASCII, and Word itself only ever writes UTF-8.
+    """
     for member in archive.infolist():
-        if not member.filename.lower().endswith((".xml", ".rels")):
-            continue
+        is_xml = member.filename.lower().endswith((".xml", ".rels"))
         try:
-            raw = archive.read(member)
-        except Exception as error:  # BadZipFile (CRC), zlib.error, EOFError on truncated data
+            declares_dtd = _stream_member(archive, member, scan=is_xml)
+        except Exception as error:  # BadZipFile (CRC, forged size), zlib.error, EOFError on truncated data
             raise CorruptFileError(
-                f"damaged docx: cannot inflate {member.filename!r} ({type(error).__name__})", path
+                f"damaged docx: cannot inflate {member.filename!r} ({type(error).__name__}: "
+                "corrupt data or a forged size)",
+                path,
             ) from None
-        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-            text = raw.decode("utf-16", errors="replace")
-        else:
-            text = raw.decode("utf-8", errors="replace")
-        if _DTD.search(text):
+        if declares_dtd:
             raise CorruptFileError(
                 f"refused: XML part {member.filename!r} declares a DOCTYPE/ENTITY (entity expansion or XXE)",
                 path,
             )
+
+
+def _stream_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, *, scan: bool) -> bool:
+    """Inflate ``member`` chunk by chunk (CRC checked at the end); True if ``scan`` finds a DTD."""
+    tail = b""
+    with archive.open(member) as stream:
+        while chunk := stream.read(_CHUNK):
+            if not scan:
+                continue
+            window = tail + chunk.replace(b"\x00", b"")
+            if _DTD.search(window):
+                return True
+            tail = window[max(len(window) - _DTD_OVERLAP, 0) :]
+    return False
 
 
 def _check_is_word(archive: zipfile.ZipFile, path: Any) -> None:
