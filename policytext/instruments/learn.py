@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext.errors import ConfigurationError
-from policytext.instruments.lexicon import Lexicon, LexiconClassifier, confidence_of, load_lexicon
+from policytext.instruments.lexicon import (
+    Lexicon,
+    LexiconBacked,
+    LexiconClassifier,
+    confidence_of,
+    load_lexicon,
+)
 from policytext.instruments.result import Evidence, InstrumentLabel
 from policytext.model import Span
 
@@ -38,7 +44,7 @@ class _Analyzer:
         return [t.text for t in self.tokens(text)]
 
 
-class InstrumentClassifier:
+class InstrumentClassifier(LexiconBacked):
     """Train on your own coded measures, then code new ones: ``fit(texts, labels)`` / ``predict(texts)``.
 
     ``labels`` holds, per text, the sub-types (or types) it was coded with — any strings; those
@@ -83,14 +89,6 @@ class InstrumentClassifier:
         self._analyzer = _Analyzer(self.segmenter)
         self._vectorizer: Any = None
         self._model: Any = None
-
-    @property
-    def scheme(self) -> str:
-        return self.lexicon.scheme
-
-    @property
-    def type_names(self) -> dict[str, str]:
-        return self.lexicon.type_names
 
     def __repr__(self) -> str:
         state = f"{len(self.classes_)} classes" if self.classes_ else "not fitted"

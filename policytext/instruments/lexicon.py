@@ -239,7 +239,21 @@ def confidence_of(score: float) -> float:
     return 1.0 - math.exp(-score) if score > 0 else 0.0
 
 
-class LexiconClassifier:
+class LexiconBacked:
+    """Base of the classifiers: scheme and type names come from the lexicon they are built on."""
+
+    lexicon: Lexicon
+
+    @property
+    def scheme(self) -> str:
+        return self.lexicon.scheme
+
+    @property
+    def type_names(self) -> dict[str, str]:
+        return self.lexicon.type_names
+
+
+class LexiconClassifier(LexiconBacked):
     """Code texts by policy instrument with a weighted cue lexicon (transparent, no training).
 
     >>> clf = LexiconClassifier("rothwell")
@@ -265,14 +279,6 @@ class LexiconClassifier:
         self.title_boost = lexicon.title_boost if title_boost is None else float(title_boost)
         if not 0.0 <= self.threshold < 1.0:
             raise ConfigurationError(f"threshold must be in [0, 1), got {self.threshold}")
-
-    @property
-    def scheme(self) -> str:
-        return self.lexicon.scheme
-
-    @property
-    def type_names(self) -> dict[str, str]:
-        return self.lexicon.type_names
 
     def __repr__(self) -> str:
         return f"LexiconClassifier({self.scheme!r}, threshold={self.threshold})"
