@@ -18,6 +18,7 @@ from policytext.align.functions import named_functions
 from policytext.align.retrieve import ngram_counts
 from policytext.align.score import DEFAULT_CONFIG, split_sentences
 from policytext.align.semantic import WordVectors
+from policytext.align.units import is_formal_clause
 from policytext.errors import InputError
 from policytext.model import Level
 
@@ -73,6 +74,40 @@ def test_report_like_document_splits_into_paragraphs():
     assert all(doc.text[u.span.start : u.span.end].strip() == u.text for u in units)
 
 
+WRAPPED_PARAGRAPHS = [
+    "加快建设智能制造示范工厂，推动生产设备联网和数据互通，提升车间的柔性生产能力和管理水平。",
+    "培育一批系统解决方案供应商，面向重点行业开展诊断服务，形成可复制推广的典型场景和应用案例。",
+    "完善标准体系，组织开展“智能制造能力成熟度”评估，引导企业对标提升，持续优化生产组织方式。",
+    "加强人才培养，支持高校与企业共建实训基地，壮大复合型工程技术人才队伍，营造良好的发展环境。",
+]
+
+
+def _hard_wrap(paragraphs: list[str], width: int) -> str:
+    lines = ["二、重点任务"]
+    for number, paragraph in enumerate(paragraphs):
+        pieces = [paragraph[i : i + width] for i in range(0, len(paragraph), width)]
+        if number == 1:
+            pieces.insert(2, "12")  # a page number between two wrapped lines of one paragraph
+        lines.extend(pieces)
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("width", [16, 20, 27])
+def test_hard_wrapped_lines_are_joined_into_paragraphs(width):
+    """Text wrapped at a fixed width (a PDF text layer saved as text) gives one unit per paragraph."""
+    doc = policytext.parse_text(_hard_wrap(WRAPPED_PARAGRAPHS * 2, width))
+    units = split_units(doc, kind="paragraph")
+    assert [u.text for u in units] == WRAPPED_PARAGRAPHS * 2
+    for unit in units:  # the text still maps back, character by character, across the joins
+        assert "".join(doc.text[unit.to_doc(i)] for i in range(len(unit.text))) == unit.text
+
+
+def test_lines_of_varied_length_stay_paragraphs():
+    text = "\n".join(p[: 20 + 3 * i] + "。" for i, p in enumerate(WRAPPED_PARAGRAPHS * 3))
+    units = split_units(policytext.parse_text(text), kind="paragraph")
+    assert len(units) == len(WRAPPED_PARAGRAPHS) * 3
+
+
 def test_law_articles_are_units():
     doc = policytext.parse_text(
         "# 某某促进条例\n第一条 为了促进科学技术进步，制定本条例。\n"
@@ -83,6 +118,42 @@ def test_law_articles_are_units():
     assert [u.path for u in units] == [("第一条",), ("第二条",), ("第三条",)]
     assert units[1].text.startswith("县级以上人民政府")
     assert named_functions(units[1].text) == ("science_technology",)
+
+
+@pytest.mark.parametrize(
+    ("text", "formal"),
+    [
+        ("本条例自2025年3月1日起施行。", True),
+        ("本办法自发布之日起施行，有效期五年。", True),
+        ("本规定自公布之日起施行。2010年的规定同时废止。", True),
+        ("民办职业学校参照本条例的有关规定执行。", True),
+        ("全市自2025年起全面实施课后服务。", False),  # a task that starts on a date
+        ("各区应当参照本方案制定实施细则。", False),  # 参照 … 制定: a task
+        ("本方案自印发之日起实施，各地要结合实际制定配套措施。", False),  # a task follows the date
+        ("本办法由市教育局负责解释。", False),
+        ("本条例自2025年3月1日起施行。" * 10, False),  # too long to be only a formal clause
+    ],
+)
+def test_formal_clauses(text, formal):
+    assert is_formal_clause(text) is formal
+
+
+def test_formal_clauses_are_neither_matched_nor_matched_to():
+    """Effective-date articles resemble each other across levels but take up nothing."""
+    upper = policytext.parse_text(
+        "# 某某促进法\n第一条 国家建立职业学校教育与职业培训并重的职业教育体系。\n"
+        "第二条 县级以上人民政府应当加强职业教育实习实训基地建设。\n第三条 本法自2022年5月1日起施行。\n"
+    )
+    lower = policytext.parse_text(
+        "# 某市职业教育条例\n第一条 本市建立职业学校教育与职业培训并重的职业教育体系。\n"
+        "第二条 市和区人民政府应当加强职业教育实习实训基地建设，支持企业参与。\n"
+        "第三条 本条例自2024年6月1日起施行。\n"
+    )
+    result = align(lower, [upper], levels=["national"])
+    assert {m.lower.path[-1] for m in result.matches} == {"第一条", "第二条"}
+    assert all(m.upper.path[-1] != "第三条" for m in result.matches)
+    assert [u.path[-1] for u in result.local_additions] == ["第三条"]
+    assert 0 < result.reuse_ratio <= 1
 
 
 def test_unknown_unit_kind_is_refused(city):
@@ -235,7 +306,17 @@ def test_function_match_against_a_named_function(national):
 
 #: The keys issue 3 requires of every pair in the JSON.
 PAIR_KEYS = frozenset(
-    ("lower_path", "lower_title", "upper_doc", "upper_path", "upper_text", "upper_span", "score", "relation", "evidence")
+    (
+        "lower_path",
+        "lower_title",
+        "upper_doc",
+        "upper_path",
+        "upper_text",
+        "upper_span",
+        "score",
+        "relation",
+        "evidence",
+    )
 )
 
 

@@ -104,6 +104,43 @@ def test_accuracy_on_the_labelled_pairs_beats_tfidf():
     assert ours.top1 > baseline.top1 and ours.f1 > baseline.f1
 
 
+@pytest.mark.shared
+def test_evaluation_reads_any_gold_file_of_the_same_format(shared, tmp_path):
+    """``eval_align.py --gold PATH``: records named by key object or ``corpus#value`` are one
+    document, unresolved labels are reported (not dropped silently), formal clauses are left out."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "eval"))
+    import eval_align as ev
+
+    laws_file = "laws/lawrefbook_laws.jsonl.gz"
+    lower = {"corpus": laws_file, "key": {"path": SCI_SHANGHAI}}
+    upper = {"corpus": laws_file, "key": {"path": SCI_LAW}}
+    lines = [
+        {
+            "set": "mini",
+            "uppers": [f"{laws_file}#{SCI_LAW}"],
+            "lower": {**lower, "unit": ["第二十一条"]},
+            "links": [
+                {"upper": {**upper, "unit": ["第四十八条"]}, "relation": "copied", "note": "实验室体系"},
+                {"upper": {**upper, "anchor": "没有这样一句话的锚点"}, "relation": "related"},
+            ],
+        },
+        {
+            "set": "mini",
+            "uppers": [f"{laws_file}#{SCI_LAW}"],
+            "lower": {**lower, "unit": ["第四十七条"]},
+            "links": [],
+        },
+    ]
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    groups = ev.load_groups(gold, ev.Corpora(shared))
+    assert len(groups) == 1 and len(groups[0].index.docs) == 1  # both spellings: one document
+    assert groups[0].unresolved == 1 and "没有这样一句话的锚点" in groups[0].problems[0]
+    ev.compute_signals(groups)
+    metrics = ev.evaluate_config(groups, ev.DEFAULT_CONFIG, exact=True)
+    assert (metrics.top1_hits, metrics.top1_total, metrics.fp) == (1, 1, 0)  # 施行日期 gets no link
+
+
 # -- CLI -----------------------------------------------------------------------------------
 def test_cli_json(capsys):
     code = main(

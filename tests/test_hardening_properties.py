@@ -412,11 +412,6 @@ def test_policytext_align_stays_callable_after_a_submodule_import() -> None:
     assert done.returncode == 0 and done.stdout.strip() == "Alignment", done.stderr[-300:]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="policytext/align/__init__.py _reuse(): counts evidence lower_span positions of doc.text (which "
-    "cover the skipped clause) against the length of the units' compared text, so reuse_ratio can exceed 1",
-)
 def test_reuse_ratio_is_a_share() -> None:
     from policytext.align import align
 

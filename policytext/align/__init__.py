@@ -185,6 +185,21 @@ def _candidates(
     return found
 
 
+class _FormalUnits:
+    """Whether an upper unit is a formal clause, checked once per unit and call (only the
+    candidates are checked: an index can hold 150,000 units)."""
+
+    def __init__(self, index: AlignIndex) -> None:
+        self.units = index.units
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, unit_id: int) -> bool:
+        found = self.known.get(unit_id)
+        if found is None:
+            found = self.known[unit_id] = self.units[unit_id].formal
+        return found
+
+
 def _signals_against(
     index: AlignIndex,
     scorer: PairScorer,
@@ -218,6 +233,12 @@ def _match_units(
     index: AlignIndex, scorer: PairScorer, config: ScoringConfig, units: list[AlignUnit], top_k: int
 ) -> list[list[Scored]]:
     candidates = _candidates(index, [u.text for u in units], top_k)
+    # formal clauses (effective date, 参照执行) take up no task and are no task to take up
+    formal = _FormalUnits(index)
+    candidates = [
+        [] if unit.formal else [c for c in cands if not formal(c[0])]
+        for unit, cands in zip(units, candidates, strict=False)
+    ]
     rows = [
         _signals_against(index, scorer, unit, cands, "lower")
         for unit, cands in zip(units, candidates, strict=False)
@@ -235,6 +256,7 @@ def _relays(
         return {}
     matched = sorted({s.unit_id for row in matches for s in row})
     relays: dict[tuple[int, int], tuple[float, str]] = {}
+    formal = _FormalUnits(index)
     relayed: list[int] = []
     rows: list[tuple[list[int], list[PairSignals]]] = []
     for unit_id in matched:
@@ -244,7 +266,7 @@ def _relays(
         higher_docs = [d for d, r in enumerate(ranks) if r is not None and r < rank]
         allowed = set(np.flatnonzero(np.isin(index.unit_docs, higher_docs)).tolist())
         unit = index.units[unit_id]
-        cands = _candidates(index, [unit.text], top_k, allowed)[0]
+        cands = [c for c in _candidates(index, [unit.text], top_k, allowed)[0] if not formal(c[0])]
         relayed.append(unit_id)
         rows.append(_signals_against(index, scorer, unit, cands, "relay"))
     for unit_id, found_row in zip(relayed, _score_rows(index, config, rows), strict=False):
@@ -382,18 +404,35 @@ def _coverage(
 
 
 def _reuse(lower_units: list[AlignUnit], matches: list[Match]) -> tuple[float, dict[str, float]]:
-    """Share of the lower units' text inside passages shared with a matched upper unit."""
+    """Share of the lower units' text inside passages shared with a matched upper unit.
+
+    Evidence spans are spans of ``doc.text``; a passage may run across text the unit leaves out
+    (its responsibility clause), so only the positions of the unit's own ``pieces`` count, and
+    each unit counts against its own length: the ratio is a share (≤ 1) by construction.
+    """
     total = sum(len(u.text) for u in lower_units)
     if not total:
         return 0.0, {}
-    covered: set[int] = set()
-    by_doc: dict[str, set[int]] = {}
+    own = {u.index: _unit_positions(u) for u in lower_units}
+    covered: dict[int, set[int]] = {}
+    by_doc: dict[str, dict[int, set[int]]] = {}
     for m in matches:
+        positions = own.get(m.lower.index)
+        if positions is None:
+            continue
         for e in m.evidence:
-            positions = range(e.lower_span.start, e.lower_span.end)
-            covered.update(positions)
-            by_doc.setdefault(m.upper.doc_name, set()).update(positions)
-    return len(covered) / total, {name: len(p) / total for name, p in sorted(by_doc.items())}
+            inside = positions.intersection(range(e.lower_span.start, e.lower_span.end))
+            covered.setdefault(m.lower.index, set()).update(inside)
+            by_doc.setdefault(m.upper.doc_name, {}).setdefault(m.lower.index, set()).update(inside)
+    share = sum(len(p) for p in covered.values()) / total
+    return share, {
+        name: sum(len(p) for p in units.values()) / total for name, units in sorted(by_doc.items())
+    }
+
+
+def _unit_positions(unit: AlignUnit) -> set[int]:
+    """Offsets of ``doc.text`` that make up the unit's compared text."""
+    return {position for _, start, length in unit.pieces for position in range(start, start + length)}
 
 
 class _CallableModule(types.ModuleType):

@@ -31,6 +31,7 @@ import json
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ from policytext.align.score import (  # noqa: E402
     upper_best,
 )
 from policytext.align.semantic import WordVectors  # noqa: E402
+from policytext.errors import PolicyTextError  # noqa: E402
 from policytext.model import Level, PolicyDocument, Source  # noqa: E402
 from policytext.normalize import normalize  # noqa: E402
 
@@ -87,6 +89,7 @@ class Group:
     lower_units: list[Any]
     items: list[LowerItem] = field(default_factory=list)
     unresolved: int = 0
+    problems: list[str] = field(default_factory=list)
     #: signals of every (lower item, upper unit) pair, filled by compute_signals
     signals: list[list[PairSignals]] = field(default_factory=list)
     #: the same as arrays: items × units × len(SIGNALS), and items × units
@@ -94,127 +97,202 @@ class Group:
     longest: np.ndarray | None = None
     coverage: np.ndarray | None = None
     column_best: dict[int, float] | None = None
+    #: upper unit ids that can be matched (not formal clauses); pairs left out (items × units)
+    ids: list[int] = field(default_factory=list)
+    blocked: np.ndarray | None = None
 
 
 class Corpora:
-    """Reads and parses documents of the shared corpora once."""
+    """Reads and parses documents of the shared corpora once.
+
+    A document is named by a reference: ``corpus`` (a file under the corpora folder),
+    ``bundled#path`` (a file of this repository), or a record of a JSONL file (optionally
+    gzipped), given as a ``key`` object (every field must match, e.g. ``{"path": …}``,
+    ``{"province": "湖北省"}``, ``{"table": "central", "no": 3}``) or, in ``uppers`` lists, as
+    ``corpus#value``: the record whose key field (``path``, ``province``, ``id``, ``title`` …,
+    then any other field) equals ``value``, or whose fields hold every part of ``a/b`` (``central/61``
+    for ``table`` and ``no``), else record number ``value``.  References are
+    turned into ``corpus#@N`` (record number ``N``) so both spellings name the same document.
+    """
+
+    #: record fields a ``corpus#value`` reference names first, in this order
+    KEY_FIELDS = ("path", "province", "id", "key", "title", "name", "doc_id", "record_id", "no", "year")
+    #: fields that hold the text of a record when the label does not say
+    TEXT_FIELDS = ("text", "full_text", "content", "body")
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._laws: dict[str, dict] | None = None
+        self._records: dict[str, list[dict]] = {}
         self._docs: dict[str, PolicyDocument] = {}
 
-    def doc(self, ref: str) -> PolicyDocument:
+    def ref(self, spec: dict | str) -> str:
+        """The canonical reference of a label's ``lower``/``upper`` object or ``uppers`` string."""
+        if isinstance(spec, str):
+            corpus, _, value = spec.partition("#")
+            if corpus == "bundled" or not value or not _is_records(corpus):
+                return spec
+            return f"{corpus}#@{self._find(corpus, value)}"
+        if spec["corpus"] == "bundled":
+            return f"bundled#{spec['path']}"
+        key = spec.get("key")
+        if not key:
+            return str(spec["corpus"])
+        rows = self.records(spec["corpus"])
+        wanted = {k: str(v) for k, v in key.items()}
+        for number, record in enumerate(rows):
+            if all(str(record.get(k)) == v for k, v in wanted.items()):
+                return f"{spec['corpus']}#@{number}"
+        raise KeyError(f"{spec['corpus']}: no record with {key}")
+
+    def _find(self, corpus: str, value: str) -> int:
+        rows = self.records(corpus)
+        for field_name in self.KEY_FIELDS:
+            for number, record in enumerate(rows):
+                if str(record.get(field_name)) == value:
+                    return number
+        parts = value.split("/")  # "central/61": every part is the value of some short field
+        for number, record in enumerate(rows):
+            short = {str(v) for v in record.values() if isinstance(v, str | int) and len(str(v)) < 300}
+            if value in short or all(part in short for part in parts):
+                return number
+        if value.isdigit() and int(value) < len(rows):
+            return int(value)
+        raise KeyError(f"{corpus}#{value}: no record with that key")
+
+    def doc(self, ref: str, text_field: str | None = None) -> PolicyDocument:
         if ref not in self._docs:
-            self._docs[ref] = self._load(ref)
+            self._docs[ref] = self._load(ref, text_field)
         return self._docs[ref]
 
-    def _load(self, ref: str) -> PolicyDocument:
+    def _load(self, ref: str, text_field: str | None) -> PolicyDocument:
         corpus, _, key = ref.partition("#")
         if corpus == "bundled":
             return policytext.read(ROOT / key)
-        if corpus.startswith("laws/"):
-            record = self.laws()[key]
-            return policytext.parse_text(record["text"], source=Source(path=f"{corpus}#{key}"))
-        if corpus.endswith(".jsonl"):
-            with open(self.root / corpus, encoding="utf-8") as handle:
-                for number, line in enumerate(handle):
-                    record = json.loads(line)
-                    if record.get("province") == key:
-                        source = Source(path=f"{corpus}#{key}", record=number)
-                        return policytext.parse_text(record["full_text"], source=source)
-            raise KeyError(ref)
+        if key.startswith("@"):
+            number = int(key[1:])
+            record = self.records(corpus)[number]
+            field_name = text_field or next(
+                (f for f in self.TEXT_FIELDS if isinstance(record.get(f), str)), None
+            )
+            if field_name is None:
+                raise KeyError(f"{ref}: no text field (tried {self.TEXT_FIELDS})")
+            label = record.get("path") or record.get("province") or record.get("title") or number
+            return policytext.parse_text(
+                record[field_name], source=Source(path=f"{corpus}#{label}", record=number)
+            )
         return policytext.read(self.root / corpus)
 
-    def laws(self) -> dict[str, dict]:
-        if self._laws is None:
-            with gzip.open(self.root / "laws/lawrefbook_laws.jsonl.gz", "rt", encoding="utf-8") as handle:
-                self._laws = {r["path"]: r for r in map(json.loads, handle)}
-        return self._laws
+    def records(self, corpus: str) -> list[dict]:
+        if corpus not in self._records:
+            path = self.root / corpus
+            opener = gzip.open if corpus.endswith(".gz") else open
+            with opener(path, "rt", encoding="utf-8") as handle:
+                self._records[corpus] = [json.loads(line) for line in handle if line.strip()]
+        return self._records[corpus]
+
+    def record_of(self, ref: str) -> dict | None:
+        corpus, _, key = ref.partition("#")
+        return self.records(corpus)[int(key[1:])] if key.startswith("@") else None
 
 
-def upper_ref(upper: dict) -> str:
-    key = upper.get("key") or {}
-    if "path" in key:
-        return f"{upper['corpus']}#{key['path']}"
-    if "province" in key:
-        return f"{upper['corpus']}#{key['province']}"
-    return upper["corpus"]
-
-
-def lower_ref(lower: dict) -> str:
-    if lower["corpus"] == "bundled":
-        return f"bundled#{lower['path']}"
-    return f"{lower['corpus']}#{lower['key']['path']}"
+def _is_records(corpus: str) -> bool:
+    return corpus.endswith((".jsonl", ".jsonl.gz"))
 
 
 def level_of(ref: str, corpora: Corpora) -> Level:
-    if ref.startswith("national/"):
+    """The level of an upper document: by folder (national/, provincial…/), else the record's
+    ``admin_level_guess`` (laws corpus), else unknown."""
+    top = ref.partition("#")[0].split("/")[0]
+    if top == "national":
         return Level.NATIONAL
-    if ref.startswith("provincial_gwr_2026/"):
+    if top.startswith("provincial"):
         return Level.PROVINCIAL
-    if ref.startswith("laws/"):
-        guess = corpora.laws()[ref.partition("#")[2]].get("admin_level_guess")
+    record = corpora.record_of(ref)
+    guess = None if record is None else record.get("admin_level_guess")
+    if guess is not None:
         return {"national": Level.NATIONAL, "provincial": Level.PROVINCIAL}.get(guess, Level.MUNICIPAL)
     return Level.UNKNOWN
 
 
-def load_groups(path: Path, corpora: Corpora) -> list[Group]:
+def load_groups(path: Path, corpora: Corpora, skipped: list[str] | None = None) -> list[Group]:
+    """The label sets of a gold file: one group per (set, lower document).
+
+    A set whose documents cannot be found is left out and named in ``skipped`` (when given; else
+    the error is raised), so that one bad reference does not stop the evaluation of the others.
+    """
     lines = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     by_group: dict[tuple[str, str], list[dict]] = defaultdict(list)
-    for line in lines:
-        by_group[(line["set"], lower_ref(line["lower"]))].append(line)
     groups = []
+    for line in lines:
+        try:
+            by_group[(line["set"], corpora.ref(line["lower"]))].append(line)
+        except (KeyError, OSError, PolicyTextError) as error:
+            if skipped is None:
+                raise
+            skipped.append(f"{line.get('set')}: lower {line.get('lower')}: {error}")
     for (name, lref), members in by_group.items():
-        refs = sorted(
-            {r for m in members for r in m.get("uppers", [])}
-            | {upper_ref(link["upper"]) for m in members for link in m["links"]}
-        )
-        refs = [_normalise_upper_ref(r) for r in refs]
-        refs = sorted(set(refs))
-        uppers = [corpora.doc(r) for r in refs]
-        index = AlignIndex.build(uppers, levels=[level_of(r, corpora) for r in refs])
-        lower = corpora.doc(lref)
-        lower_units = split_units(lower)
-        group = Group(name, lower, index, lower_units)
-        by_path = {
-            tuple(u.path[-len(m["lower"]["unit"]) :]): i
-            for i, u in enumerate(lower_units)
-            for m in members[:1]
-        }
-        by_path = {tuple(u.path): i for i, u in enumerate(lower_units)}
-        for member in members:
-            wanted = tuple(member["lower"]["unit"])
-            unit_index = by_path.get(wanted)
-            if unit_index is None:
-                unit_index = next((i for i, u in enumerate(lower_units) if u.path[-1:] == wanted[-1:]), None)
-            if unit_index is None:
-                group.unresolved += 1
-                continue
-            gold: dict[int, str] = {}
-            for link in member["links"]:
-                unit_id = resolve_upper(index, refs.index(upper_ref(link["upper"])), uppers, link["upper"])
-                if unit_id is None:
-                    group.unresolved += 1
-                    continue
-                gold.setdefault(unit_id, link["relation"])
-            group.items.append(LowerItem(unit_index, gold))
-        groups.append(group)
+        try:
+            groups.append(_load_group(name, lref, members, corpora))
+        except (KeyError, OSError, PolicyTextError) as error:
+            if skipped is None:
+                raise
+            skipped.append(f"{name}: {error}")
     return groups
 
 
-def _normalise_upper_ref(ref: str) -> str:
-    return ref
+def _load_group(name: str, lref: str, members: list[dict], corpora: Corpora) -> Group:
+    """One label set: its upper documents indexed, its lower units, the gold links resolved."""
+    fields: dict[str, str | None] = {}
+    for member in members:
+        for link in member["links"]:
+            fields.setdefault(corpora.ref(link["upper"]), link["upper"].get("text_field"))
+    refs = sorted({corpora.ref(r) for m in members for r in m.get("uppers", [])} | set(fields))
+    uppers = [corpora.doc(r, fields.get(r)) for r in refs]
+    index = AlignIndex.build(uppers, levels=[level_of(r, corpora) for r in refs])
+    lower = corpora.doc(lref, members[0]["lower"].get("text_field"))
+    lower_units = split_units(lower)
+    group = Group(name, lower, index, lower_units)
+    for member in members:
+        wanted = tuple(member["lower"]["unit"])
+        unit_index = _find_unit(lower_units, wanted)
+        if unit_index is None:
+            group.unresolved += 1
+            group.problems.append(f"lower unit {'/'.join(wanted)} not found")
+            continue
+        gold: dict[int, str] = {}
+        for link in member["links"]:
+            unit_id = resolve_upper(index, refs.index(corpora.ref(link["upper"])), uppers, link["upper"])
+            if unit_id is None:
+                group.unresolved += 1
+                where = link["upper"].get("anchor") or "/".join(link["upper"].get("unit", []))
+                group.problems.append(f"{'/'.join(wanted)}: upper unit {where!r} not found")
+                continue
+            gold.setdefault(unit_id, link["relation"])
+        group.items.append(LowerItem(unit_index, gold))
+    return group
+
+
+def _find_unit(units: list[Any], wanted: tuple[str, ...]) -> int | None:
+    """The unit with path ``wanted``: the whole path, else the same path suffix, else the same
+    last label when only one unit has it."""
+    for i, u in enumerate(units):
+        if tuple(u.path) == wanted:
+            return i
+    suffix = [i for i, u in enumerate(units) if tuple(u.path[-len(wanted) :]) == wanted]
+    if len(suffix) == 1:
+        return suffix[0]
+    last = [i for i, u in enumerate(units) if u.path[-1:] == wanted[-1:]]
+    return last[0] if last else None
 
 
 def resolve_upper(
     index: AlignIndex, doc_number: int, uppers: list[PolicyDocument], upper: dict
 ) -> int | None:
-    """The unit id of the gold upper unit: by article label, or the unit holding the anchor."""
+    """The unit id of the gold upper unit: by unit label (path), or the unit holding the anchor."""
     ids = [i for i, u in enumerate(index.units) if u.doc == doc_number]
     if "unit" in upper:
-        label = tuple(upper["unit"])
-        return next((i for i in ids if index.units[i].path[-1:] == label[-1:]), None)
+        found = _find_unit([index.units[i] for i in ids], tuple(upper["unit"]))
+        return None if found is None else ids[found]
     text = uppers[doc_number].text
     anchor = upper["anchor"]
     at = text.find(anchor)
@@ -228,32 +306,47 @@ def resolve_upper(
 # -- signals, selection and metrics --------------------------------------------------------
 def compute_signals(groups: list[Group]) -> None:
     """Signals of every (lower unit, upper unit) pair; the reciprocal ``upper_rel`` signal is
-    computed over all lower units of the document, as ``align`` does, then the labelled rows kept."""
+    computed over all lower units of the document, as ``align`` does, then the labelled rows kept.
+    Formal clauses (effective date, 参照执行) are left out on both sides, as ``align`` does."""
     vectors = WordVectors.load_default()
     for group in groups:
         scorer = PairScorer(vectors, group.index.vectorize)
         sims = group.index.similarities([u.text for u in group.lower_units])
         scorer.prepare([(("upper", u.doc, u.index), u.text) for u in group.index.units])
-        ids = list(range(len(group.index.units)))
+        ids = [i for i, u in enumerate(group.index.units) if not u.formal]
         every = [
-            [scorer.signals(unit, up, float(sims[row, j])) for j, up in enumerate(group.index.units)]
+            []
+            if unit.formal
+            else [scorer.signals(unit, group.index.units[j], float(sims[row, j])) for j in ids]
             for row, unit in enumerate(group.lower_units)
         ]
-        column_best = upper_best([(ids, row) for row in every])
+        column_best = upper_best([(ids, row) for row in every if row])
         best = [column_best[i] for i in ids]
+        docs = [group.index.units[i].doc for i in ids]
+        group.ids = ids
         group.signals = [every[item.unit_index] for item in group.items]
-        docs = [u.doc for u in group.index.units]
-        group.features = np.array([feature_matrix(row, docs, best) for row in group.signals])
+        shape = (len(group.items), len(group.index.units))
+        group.features = np.zeros((*shape, len(SIGNALS)))
+        group.longest = np.zeros(shape)
+        group.coverage = np.zeros(shape)
+        group.blocked = np.ones(shape, dtype=bool)
+        for number, row in enumerate(group.signals):
+            if not row:
+                continue
+            group.features[number, ids] = feature_matrix(row, docs, best)
+            group.longest[number, ids] = [s.longest for s in row]
+            group.coverage[number, ids] = [s.coverage for s in row]
+            group.blocked[number, ids] = False
         group.column_best = column_best
-        group.longest = np.array([[s.longest for s in row] for row in group.signals])
-        group.coverage = np.array([[s.coverage for s in row] for row in group.signals])
 
 
 def predict(group: Group, config: ScoringConfig) -> list[list[Scored]]:
-    ids = list(range(len(group.index.units)))
-    docs = [u.doc for u in group.index.units]
+    docs = [group.index.units[i].doc for i in group.ids]
     return [
-        config.select(score_candidates(config, ids, docs, row, group.column_best)) for row in group.signals
+        config.select(
+            score_candidates(config, group.ids if row else [], docs if row else [], row, group.column_best)
+        )
+        for row in group.signals
     ]
 
 
@@ -299,7 +392,7 @@ class Metrics:
         )
 
 
-def evaluate(items: list[LowerItem], top: list[int | None], strong_pred: list[set[int]]) -> Metrics:
+def evaluate(items: list[LowerItem], top: Sequence[int | None], strong_pred: list[set[int]]) -> Metrics:
     m = Metrics()
     for item, best, predicted in zip(items, top, strong_pred, strict=False):
         strong = {j for j, r in item.gold.items() if r in STRONG}
@@ -332,8 +425,9 @@ def evaluate_config(groups: list[Group], config: ScoringConfig, *, exact: bool =
 
 def _fast_predict(group: Group, config: ScoringConfig) -> tuple[list[int | None], list[set[int]]]:
     assert group.features is not None and group.longest is not None and group.coverage is not None
-    scores = config.scores(group.features)
-    ranks = config.rank_scores(group.features)
+    assert group.blocked is not None
+    scores = np.where(group.blocked, 0.0, config.scores(group.features))
+    ranks = np.where(group.blocked, 0.0, config.rank_scores(group.features))
     docs = np.array([u.doc for u in group.index.units])
     top: list[int | None] = []
     strong: list[set[int]] = []
@@ -372,13 +466,14 @@ def _logistic_fit(groups: list[Group], signals: tuple[str, ...]) -> tuple[dict[s
     columns = [SIGNALS.index(k) for k in signals]
     features, labels = [], []
     for group in groups:
-        assert group.features is not None
-        features.append(group.features[:, :, columns].reshape(-1, len(columns)))
+        assert group.features is not None and group.blocked is not None
+        kept = ~group.blocked
+        features.append(group.features[:, :, columns][kept])
         gold = np.zeros(group.features.shape[:2])
         for row, item in enumerate(group.items):
             for j, relation in item.gold.items():
                 gold[row, j] = relation in STRONG
-        labels.append(gold.ravel())
+        labels.append(gold[kept])
     model = LogisticRegression(C=1.0, max_iter=2000)  # unweighted: scores stay probabilities
     model.fit(np.vstack(features), np.concatenate(labels))
     weights = dict.fromkeys(SIGNALS, 0.0)
@@ -399,7 +494,13 @@ def fit(groups: list[Group], signals: tuple[str, ...], base: ScoringConfig = DEF
         link_weights, link_bias = _logistic_fit(groups, signals)
         config = replace(config, link_weights=link_weights, link_bias=link_bias)
     best: tuple[float, float, ScoringConfig] | None = None
-    all_scores = np.concatenate([config.scores(g.features).ravel() for g in groups if g.features is not None])
+    all_scores = np.concatenate(
+        [
+            config.scores(g.features)[~g.blocked]
+            for g in groups
+            if g.features is not None and g.blocked is not None
+        ]
+    )
     grid = np.unique(np.round(np.quantile(all_scores, np.linspace(0.80, 0.998, 34)), 4))
     for adapted in grid:
         for relative in (0.0, 0.6, 0.7, 0.8, 0.9):
@@ -453,29 +554,74 @@ def tuned_baseline(groups: list[Group], sims: list[np.ndarray]) -> tuple[float, 
     return best
 
 
+# -- error listing -------------------------------------------------------------------------
+def print_errors(group: Group, config: ScoringConfig, label: str) -> None:
+    """False positives / false negatives of the strong links and top-1 misses of one group."""
+    rows = predict(group, config)
+    ids = group.ids
+    docs = [group.index.units[i].doc for i in ids]
+    print(f"\n-- errors, {group.name} ({label}; adapted ≥ {config.adapted:.3f}) --")
+    for item, row, signals in zip(group.items, rows, group.signals, strict=False):
+        if not signals:  # a formal clause: no candidates
+            scored: dict[int, Scored] = {}
+        else:
+            scored = {s.unit_id: s for s in score_candidates(config, ids, docs, signals, group.column_best)}
+        order = sorted(scored, key=lambda i: (-scored[i].score, i))
+        strong = {j for j, r in item.gold.items() if r in STRONG}
+        predicted = {s.unit_id for s in row if s.relation in STRONG}
+        top = row[0].unit_id if row else None
+        wrong = sorted(predicted - strong), sorted(strong - predicted)
+        if not (wrong[0] or wrong[1] or (strong and top not in strong)):
+            continue
+        unit = group.lower_units[item.unit_index]
+        verdict = "" if not strong else ("top-1 ok" if top in strong else "TOP-1 MISS")
+        print(
+            f"{'/'.join(unit.path)} [{verdict}] gold strong {len(strong)}, predicted {len(predicted)}: {unit.text[:40]}"
+        )
+
+        context = (group, scored, order, item)
+        if strong and top is not None and top not in strong:
+            print(_error_line("top", top, context))
+        for j in wrong[0]:
+            print(_error_line("FP ", j, context))
+        for j in wrong[1]:
+            print(_error_line("FN ", j, context))
+
+
+def _error_line(kind: str, j: int, context: tuple[Group, dict[int, Scored], list[int], LowerItem]) -> str:
+    group, scored, order, item = context
+    up = group.index.units[j]
+    name = group.index.docs[up.doc].name[:12]
+    where = f"   {kind} {name}:{'/'.join(up.path)[:16]}"
+    s = scored.get(j)
+    if s is None:
+        return f"{where} (formal clause, not scored) gold {item.gold.get(j, '-')}: {up.text[:30]}"
+    return (
+        f"{where} score {s.score:.3f} (#{order.index(j) + 1}) "
+        f"rel {s.relation or '-'} gold {item.gold.get(j, '-')} longest {s.signals.longest}: {up.text[:30]}"
+    )
+
+
 # -- report ----------------------------------------------------------------------------------
-def main() -> int:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--gold", type=Path, default=GOLD)
-    parser.add_argument("--fit", action="store_true", help="print the config fitted on all labels")
-    parser.add_argument("--shipped-only", action="store_true")
-    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
-    args = parser.parse_args()
-
+def load(path: Path, corpora: Corpora) -> list[Group]:
     started = time.perf_counter()
-    corpora = Corpora(shared_corpora_dir())
-    groups = load_groups(args.gold, corpora)
+    skipped: list[str] = []
+    groups = load_groups(path, corpora, skipped)
+    for problem in skipped:
+        print(f"  SKIPPED (documents not found): {problem}")
     compute_signals(groups)
-    n_items = sum(len(g.items) for g in groups)
+    problems = [f"{g.name}: {p}" for g in groups for p in g.problems]
     print(
-        f"{len(groups)} label sets, {n_items} lower units, "
+        f"{path.name}: {len(groups)} label sets, {sum(len(g.items) for g in groups)} lower units, "
         f"{sum(len(i.gold) for g in groups for i in g.items)} gold links "
-        f"({sum(g.unresolved for g in groups)} unresolved); signals in {time.perf_counter() - started:.1f} s"
+        f"({len(problems)} unresolved); signals in {time.perf_counter() - started:.1f} s"
     )
-    figures: dict[str, Any] = {}
+    for problem in problems:
+        print(f"  unresolved: {problem}")
+    return groups
 
+
+def report_shipped(groups: list[Group], figures: dict[str, Any]) -> None:
     fast, exact = evaluate_config(groups, DEFAULT_CONFIG), evaluate_config(groups, DEFAULT_CONFIG, exact=True)
     assert (fast.tp, fast.fp, fast.top1_hits) == (exact.tp, exact.fp, exact.top1_hits), (fast, exact)
     print("\n== shipped DEFAULT_CONFIG ==")
@@ -483,10 +629,59 @@ def main() -> int:
         m = evaluate_config([group], DEFAULT_CONFIG)
         print(f"  {group.name:45s} {m.row()}")
         figures[f"shipped/{group.name}"] = _fig(m)
-    m = evaluate_config(groups, DEFAULT_CONFIG)
-    print(f"  {'ALL':45s} {m.row()}")
-    figures["shipped/ALL"] = _fig(m)
+    print(f"  {'ALL':45s} {exact.row()}")
+    figures["shipped/ALL"] = _fig(exact)
 
+
+def report_held_out_file(args: argparse.Namespace, corpora: Corpora, figures: dict[str, Any]) -> None:
+    """``--gold PATH``: the shipped config and the baseline (threshold from the dev gold) on PATH."""
+    dev = load_groups(args.dev, corpora)
+    threshold, _ = tuned_baseline(dev, baseline_scores(dev))
+    groups = load(args.gold, corpora)
+    report_shipped(groups, figures)
+    sims = baseline_scores(groups)
+    print(f"\n== plain TF-IDF cosine baseline (top-1, threshold {threshold:.2f} tuned on {args.dev.name}) ==")
+    for number, group in enumerate(groups):
+        m = baseline_metrics([group], [sims[number]], threshold)
+        print(f"  {group.name:45s} {m.row()}")
+        figures[f"baseline/{group.name}"] = _fig(m)
+    m = baseline_metrics(groups, sims, threshold)
+    print(f"  {'ALL':45s} {m.row()}")
+    figures["baseline/ALL"] = _fig(m)
+    figures["baseline/threshold"] = threshold
+    if args.errors:
+        for group in groups:
+            print_errors(group, DEFAULT_CONFIG, "shipped config")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--dev", type=Path, default=GOLD, help="labelled pairs to fit and report on")
+    parser.add_argument(
+        "--gold",
+        type=Path,
+        help="another gold file (align_gold format): evaluate the shipped config on it, and the "
+        "TF-IDF baseline with its threshold tuned on --dev; nothing is fitted on this file",
+    )
+    parser.add_argument("--fit", action="store_true", help="print the config fitted on all labels")
+    parser.add_argument("--shipped-only", action="store_true")
+    parser.add_argument("--errors", action="store_true", help="list false positives/negatives (held out)")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    corpora = Corpora(shared_corpora_dir())
+    figures: dict[str, Any] = {}
+    if args.gold is not None:
+        report_held_out_file(args, corpora, figures)
+        _write(args.json, figures)
+        print(f"\ndone in {time.perf_counter() - started:.1f} s")
+        return 0
+
+    groups = load(args.dev, corpora)
+    report_shipped(groups, figures)
     sims = baseline_scores(groups)
     print("\n== plain TF-IDF cosine baseline (top-1, threshold tuned on the evaluated data) ==")
     for number, group in enumerate(groups):
@@ -526,14 +721,20 @@ def main() -> int:
 
     print("\n== leave-one-set-out (full signals) ==")
     held = Metrics()
+    folds: list[tuple[Group, ScoringConfig]] = []
     for group in groups:
         others = [g for g in groups if g is not group]
         config = fit(others, SIGNALS)
+        folds.append((group, config))
         m = evaluate_config([group], config)
         held.add(m)
         print(f"  {group.name:45s} {m.row()}")
+        figures[f"loso/{group.name}"] = _fig(m)
     print(f"  {'ALL (held out)':45s} {held.row()}")
     figures["loso/ALL"] = _fig(held)
+    if args.errors:
+        for group, config in folds:
+            print_errors(group, config, "held out: fitted on the other sets")
 
     if args.fit:
         config = fit(groups, SIGNALS)
