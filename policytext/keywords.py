@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext.errors import ConfigurationError
-from policytext.segment import Segmenter, Token
+from policytext.segment import Segmenter, TokenTuple
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -117,8 +117,8 @@ def learn_idf(docs: Iterable[Any], segmenter: Segmenter | None = None) -> IDF:
     df: Counter[str] = Counter()
     n_docs = 0
     for doc in _corpus_documents(docs) if _is_corpus(docs) else docs:
-        tokens = segmenter.content_tokens(doc, pos=True)
-        df.update({t.text for t in tokens} | {p for p, _, _ in _phrases(tokens)})
+        tokens = segmenter.content_tuples(doc, pos=True)
+        df.update({t[0] for t in tokens} | {p for p, _, _ in _phrases(tokens)})
         n_docs += 1
     if not n_docs:
         raise ConfigurationError("cannot learn an IDF from an empty corpus")
@@ -162,29 +162,38 @@ def default_segmenter() -> Segmenter:
     return _default_segmenter("auto")
 
 
-def _is_candidate(token: Token, agencies: frozenset[str], use_pos: bool) -> bool:
-    """Nouns and policy terms (POS tags when the segmenter gives them); never an agency or actor."""
-    text = token.text
-    if use_pos and token.pos not in KEYWORD_POS:
-        return False
-    return text not in agencies and _topical(text)
+def _candidates(tokens: Sequence[TokenTuple], agencies: frozenset[str], use_pos: bool) -> list[str]:
+    """The texts of the candidate tokens, in order: nouns and policy terms (POS tags when the
+    segmenter gives them); never an agency or actor.  Classified once per distinct (text, pos)."""
+    verdicts: dict[tuple[str, str | None], bool] = {}
+    words = []
+    for text, _, _, pos in tokens:
+        key = (text, pos)
+        verdict = verdicts.get(key)
+        if verdict is None:
+            verdict = verdicts[key] = (not use_pos or pos in KEYWORD_POS) and (
+                text not in agencies and _topical(text)
+            )
+        if verdict:
+            words.append(text)
+    return words
 
 
 def _topical(term: str) -> bool:
     return not (term.endswith(ACTOR_HEADS) or (len(term) > 3 and term.startswith(VERB_OPENERS)))
 
 
-def _phrases(tokens: Sequence[Token]) -> list[tuple[str, int, int]]:
+def _phrases(tokens: Sequence[TokenTuple]) -> list[tuple[str, int, int]]:
     """Adjacent noun-noun pairs (no gap between them): (phrase, start, end)."""
     found = []
-    for left, right in itertools.pairwise(tokens):
-        if left.end != right.start or left.text in SCOPE_WORDS:
+    for (left, start, left_end, left_pos), (right, right_start, end, right_pos) in itertools.pairwise(tokens):
+        if left_end != right_start or left in SCOPE_WORDS:
             continue
-        if left.pos is not None and (left.pos not in PHRASE_POS or right.pos not in PHRASE_POS):
+        if left_pos is not None and (left_pos not in PHRASE_POS or right_pos not in PHRASE_POS):
             continue
-        phrase = left.text + right.text
+        phrase = left + right
         if len(phrase) <= MAX_PHRASE_CHARS and _topical(phrase):
-            found.append((phrase, left.start, right.end))
+            found.append((phrase, start, end))
     return found
 
 
@@ -193,7 +202,7 @@ class _Unit:
     """A stretch of text keywords are computed for: a document, a measure or a section."""
 
     document: str
-    tokens: list[Token]
+    tokens: list[TokenTuple]
     measure: str | None = None
     section: str | None = None
     title: str | None = None
@@ -201,7 +210,7 @@ class _Unit:
 
 def _term_counts(unit: _Unit, segmenter: Segmenter, idf: IDF, use_pos: bool) -> Counter[str]:
     known, agencies = segmenter.known_terms, segmenter.agency_names
-    counts: Counter[str] = Counter(t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos))
+    counts: Counter[str] = Counter(_candidates(unit.tokens, agencies, use_pos))
     for word in [w for w in counts if len(w) == 2 and not segmenter.in_dictionary(w)]:
         del counts[word]  # two characters the HMM glued together (均居): rarely a term
     phrase_counts = Counter(p for p, _, _ in _phrases(unit.tokens))
@@ -230,7 +239,7 @@ def _textrank(
     connected words of any policy text (机制, 人才, 科技); the bias lets domain-specific words win
     while keeping TextRank's preference for central words.
     """
-    words = [t.text for t in unit.tokens if _is_candidate(t, agencies, use_pos)]
+    words = _candidates(unit.tokens, agencies, use_pos)
     edges: dict[str, Counter[str]] = defaultdict(Counter)
     for i, word in enumerate(words):
         for other in words[i + 1 : i + window]:
@@ -262,19 +271,26 @@ def _textrank(
     return {t: s for t, s in scores.items() if t in counts}
 
 
-def _redundancy(a: str, b: str, counts: Counter[str]) -> float:
+def _bigrams(term: str) -> frozenset[str]:
+    return frozenset(term[i : i + 2] for i in range(len(term) - 1))
+
+
+def _redundancy(
+    a: str, b: str, counts: Counter[str], grams: Mapping[str, frozenset[str]] | None = None
+) -> float:
     """How much of ``a`` is already said by ``b`` (0–1), for MMR.
 
     When one term contains the other, the share of the shorter one's occurrences that sit inside
     the longer one: 职业教育 used 40 times is not made redundant by 职业教育培训 used 3 times, but
     a component that only ever occurs inside the phrase is.  Otherwise the character-bigram
-    Jaccard similarity, halved (related wording, not the same term).
+    Jaccard similarity, halved (related wording, not the same term).  ``grams``: the terms'
+    bigram sets computed beforehand.
     """
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if short in long:
         return min(1.0, counts.get(long, 0) / max(counts.get(short, 1), 1)) if short != long else 1.0
-    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
-    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
+    grams_a = grams[a] if grams is not None else _bigrams(a)
+    grams_b = grams[b] if grams is not None else _bigrams(b)
     if not grams_a or not grams_b:
         return 0.0
     return 0.5 * len(grams_a & grams_b) / len(grams_a | grams_b)
@@ -283,22 +299,31 @@ def _redundancy(a: str, b: str, counts: Counter[str]) -> float:
 def _select(
     scores: dict[str, float], counts: Counter[str], top: int, mmr: float | None
 ) -> list[tuple[str, float]]:
-    """The ``top`` terms by score, or by maximal marginal relevance when ``mmr`` (λ) is given."""
+    """The ``top`` terms by score, or by maximal marginal relevance when ``mmr`` (λ) is given.
+
+    MMR keeps, for every candidate, its largest redundancy with the terms chosen so far and
+    updates it with each new pick only: one redundancy per candidate and pick, not one per
+    candidate, pick and earlier pick.
+    """
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     if mmr is None or not ranked:
         return ranked[:top]
     pool = ranked[: max(top * 5, 50)]
     best = pool[0][1] or 1.0
+    grams = {term: _bigrams(term) for term, _ in pool}
+    relevance = [mmr * score / best for _, score in pool]
+    penalty: list[float | None] = [None] * len(pool)  # None: nothing chosen yet (max of nothing)
     chosen: list[tuple[str, float]] = []
     while pool and len(chosen) < top:
-
-        def gain(item: tuple[str, float]) -> float:
-            penalty = max((_redundancy(item[0], c, counts) for c, _ in chosen), default=0.0)
-            return mmr * item[1] / best - (1 - mmr) * penalty
-
-        pick = max(pool, key=gain)
-        pool.remove(pick)
+        gains = [r - (1 - mmr) * (0.0 if p is None else p) for r, p in zip(relevance, penalty, strict=True)]
+        index = gains.index(max(gains))  # the first best, as max(pool, key=gain)
+        pick = pool.pop(index)
+        del relevance[index], penalty[index]
         chosen.append(pick)
+        for i, (term, _) in enumerate(pool):
+            value = _redundancy(term, pick[0], counts, grams)
+            previous = penalty[i]
+            penalty[i] = value if previous is None or value > previous else previous
     return chosen
 
 
@@ -336,19 +361,19 @@ def _name(doc: Any, index: int) -> str:
     return name if name and name != "document" else f"document {index}"
 
 
-def _units(doc: Any, index: int, tokens: list[Token], by: str) -> list[_Unit]:
+def _units(doc: Any, index: int, tokens: list[TokenTuple], by: str) -> list[_Unit]:
     name = _name(doc, index) if not isinstance(doc, str) else f"document {index}"
     if by == "document" or isinstance(doc, str):
         if by != "document":
             raise ConfigurationError(f"by={by!r} needs a PolicyDocument (parse the text first)")
         return [_Unit(name, tokens)]
     units = []
-    starts = [t.start for t in tokens]
+    starts = [t[1] for t in tokens]
 
-    def within(start: int, end: int) -> list[Token]:
+    def within(start: int, end: int) -> list[TokenTuple]:
         first = bisect.bisect_left(starts, start)
         last = bisect.bisect_left(starts, end)
-        return [t for t in tokens[first:last] if t.end <= end]
+        return [t for t in tokens[first:last] if t[2] <= end]
 
     if by == "measure":
         for measure in doc.measures:
@@ -390,6 +415,26 @@ def keywords(
     """
     import pandas as pd
 
+    rows = keyword_rows(
+        doc_or_docs, top=top, method=method, by=by, idf=idf, segmenter=segmenter, mmr=mmr, adapt=adapt
+    )
+    columns = ["document", *([by, "title"] if by != "document" else []), "rank", "term", "score", "count"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def keyword_rows(
+    doc_or_docs: Any,
+    *,
+    top: int = 20,
+    method: str = "tfidf",
+    by: str = "document",
+    idf: Any = None,
+    segmenter: Segmenter | None = None,
+    mmr: float | None = 0.8,
+    adapt: bool = True,
+) -> list[dict[str, Any]]:
+    """The rows of :func:`keywords` as plain dicts, without pandas (batch workers build their
+    own tables, and a DataFrame per document costs more than its keywords)."""
     if method not in METHODS:
         raise ConfigurationError(f"unknown keyword method {method!r} (choose from {', '.join(METHODS)})")
     if by not in BY:
@@ -406,7 +451,7 @@ def keywords(
     agencies = segmenter.agency_names
     rows: list[dict[str, Any]] = []
     for index, doc in enumerate(docs):
-        tokens = segmenter.content_tokens(doc, pos=True)
+        tokens = segmenter.content_tuples(doc, pos=True)
         for unit in _units(doc, index, tokens, by):
             counts = _term_counts(unit, segmenter, table, use_pos)
             own_title = getattr(doc, "title", None)
@@ -425,8 +470,7 @@ def keywords(
                     row.update({by: unit.measure if by == "measure" else unit.section, "title": unit.title})
                 row.update({"rank": rank, "term": term, "score": round(score, 6), "count": counts[term]})
                 rows.append(row)
-    columns = ["document", *([by, "title"] if by != "document" else []), "rank", "term", "score", "count"]
-    return pd.DataFrame(rows, columns=columns)
+    return rows
 
 
 def distinctive_terms(
@@ -474,9 +518,7 @@ def _group_counts(group: Any, segmenter: Segmenter) -> Counter[str]:
     counts: Counter[str] = Counter()
     agencies = segmenter.agency_names
     for doc in _as_documents(group):
-        counts.update(
-            t.text for t in segmenter.content_tokens(doc, pos=True) if _is_candidate(t, agencies, True)
-        )
+        counts.update(_candidates(segmenter.content_tuples(doc, pos=True), agencies, True))
     return counts
 
 

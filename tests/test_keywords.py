@@ -9,7 +9,19 @@ import pandas as pd
 import pytest
 
 from policytext.errors import ConfigurationError
-from policytext.keywords import IDF, bundled_idf, distinctive_terms, keywords, learn_idf
+from policytext.keywords import (
+    IDF,
+    _redundancy,
+    _select,
+    _term_counts,
+    _tfidf,
+    _Unit,
+    bundled_idf,
+    distinctive_terms,
+    keyword_rows,
+    keywords,
+    learn_idf,
+)
 from policytext.segment import Segmenter, quoted_terms
 
 FRAGMENTS = {"市人", "社局", "信局", "市经", "产教", "融合", "揭榜", "挂帅"}
@@ -65,6 +77,44 @@ def test_textrank_and_mmr_options(plan):
     assert plain != diverse
     # with strong MMR no selected term contains another one
     assert not any(a != b and a in b for a in diverse for b in diverse)
+
+
+def _naive_mmr(scores, counts, top, mmr):
+    """MMR as defined: each round, every candidate's penalty is its largest redundancy with all
+    the terms chosen so far (the cached, incremental _select must pick the same terms)."""
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    pool = ranked[: max(top * 5, 50)]
+    best = pool[0][1] or 1.0
+    chosen = []
+    while pool and len(chosen) < top:
+
+        def gain(item):
+            penalty = max((_redundancy(item[0], c, counts) for c, _ in chosen), default=0.0)
+            return mmr * item[1] / best - (1 - mmr) * penalty
+
+        pick = max(pool, key=gain)
+        pool.remove(pick)
+        chosen.append(pick)
+    return chosen
+
+
+@pytest.mark.parametrize("mmr", [0.0, 0.3, 0.7, 0.8, 1.0])
+def test_mmr_selection_equals_the_definition(plan, mmr):
+    segmenter = Segmenter(pos=True)
+    tokens = segmenter.content_tuples(plan, pos=True)
+    counts = _term_counts(_Unit("plan", tokens), segmenter, bundled_idf(), True)
+    scores = _tfidf(counts, bundled_idf())
+    assert len(scores) > 60
+    for top in (1, 10, 20, 60):
+        assert _select(scores, counts, top, mmr) == _naive_mmr(scores, counts, top, mmr)
+
+
+def test_keyword_rows_are_the_frame_rows(plan):
+    """Batch workers take keyword_rows (no pandas); keywords() is the same rows in a DataFrame."""
+    for options in ({}, {"mmr": None, "adapt": False}, {"by": "measure", "top": 3}):
+        rows = keyword_rows(plan, **options)
+        frame = keywords(plan, **options)
+        assert rows and frame.to_dict("records") == rows
 
 
 def test_by_measure_and_section(plan):

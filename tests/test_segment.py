@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from policytext.errors import ConfigurationError
-from policytext.segment import Segmenter, Token, is_numeric, quoted_terms
+from policytext.segment import Segmenter, Token, is_content, is_numeric, quoted_terms
 
 PLAN_TERMS = ["产教融合", "揭榜挂帅", "新质生产力", "科教融汇", "卓越工程师", "专精特新"]
 PLAN_AGENCIES = ["市人社局", "市经信局", "市发改委", "市科协", "市科技局", "市教育局", "市委组织部"]
@@ -246,6 +246,59 @@ def test_content_tokens_skip_clauses_and_stopwords(plan, seg):
     assert "产教融合" in texts
     # agencies survive outside clauses only: the plan names 市科技局 nowhere but in clauses
     assert "市科技局" not in texts
+
+
+def _reference_content(segmenter: Segmenter, doc, pos: bool) -> list[tuple]:
+    """content_tokens the slow way: every token of tokenize(), filtered by is_content, minus the
+    tokens inside a responsibility clause."""
+    text = doc if isinstance(doc, str) else doc.text
+    clauses = [] if isinstance(doc, str) else [m.clause_span for m in doc.measures if m.clause_span]
+    return [
+        (t.text, t.start, t.end, t.pos)
+        for t in segmenter.tokenize(text, pos=pos)
+        if is_content(t) and not any(c.start <= t.start and t.end <= c.end for c in clauses)
+    ]
+
+
+MIXED_TEXT = (
+    "市人社局会同市经信局推进“产教融合”和“揭榜挂帅”，落实《关于深化产教融合的若干意见》。\n"
+    "  到2026年建成LTE-V2X测试场 3个，执行GB/T 26790.1-2011，电话0532-88999976。\n"
+    "均居民收入增长6.5%；\t十四五期间新增高技能人才2000名！"
+)
+
+
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+@pytest.mark.parametrize("pos", [True, False])
+def test_content_tuples_are_tokenize_filtered(plan, backend, pos, seg, seg_jieba):
+    """The fast path (per-word caches, cut + remembered tags) gives exactly the tokens, spans and
+    tags of tokenize() filtered by is_content, with both backends, adapted or not, cold or warm."""
+    base = seg if backend == "rjieba" else seg_jieba
+    fresh = base.with_options()  # empty per-word caches
+    fresh._backend = base.backend
+    adapted = fresh.adapted(plan)  # forced words: unit names, quoted terms, titles
+    for segmenter in (fresh, adapted):
+        for doc in (plan, MIXED_TEXT, plan.text):
+            expected = _reference_content(segmenter, doc, pos)
+            assert expected
+            for _ in range(2):  # the second call runs on warm caches
+                assert segmenter.content_tuples(doc, pos=pos) == expected
+                tokens = segmenter.content_tokens(doc, pos=pos)
+                assert [(t.text, t.start, t.end, t.pos) for t in tokens] == expected
+                assert not any(t.is_stop for t in tokens)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("产教融合市人社局推进“”《》，。、 \n2026年AB-.%十四五的和科技人才")),
+        max_size=60,
+    )
+)
+def test_content_tuples_match_tokenize_on_any_text(seg, text):
+    fresh = seg.with_options()
+    fresh._backend = seg.backend
+    assert fresh.content_tuples(text, pos=True) == _reference_content(fresh, text, True)
+    assert fresh.content_tuples(text, pos=False) == _reference_content(fresh, text, False)
 
 
 def test_adapted_adds_units_quoted_terms_and_titles(plan):
