@@ -292,7 +292,8 @@ def test_document_figures(result):
 def test_function_match_against_a_named_function(national):
     lower = policytext.parse_text(
         "一、组织保障\n（一）建立协调机制。市教育局会同有关部门建立职业教育和科技创新协调机制，统筹推进各项任务落实。"
-        "（责任单位：市教育局）\n（二）强化督促检查。建立协调机制，定期通报各项任务落实情况。（责任单位：市财政局）"
+        "（责任单位：市教育局）\n（二）强化督促检查。建立协调机制，统筹推进各项任务落实，定期通报落实情况。"
+        "（责任单位：市财政局）"
     )
     result = align(lower, [national])
     by_lower = {m.lower.path[-1]: m for m in result.matches if m.upper.label == "三、/（五）"}
@@ -458,3 +459,21 @@ def test_top_match_follows_the_rank_model(city, national):
     assert {k: first_flat[k] for k in first_plain} == first_plain
     assert all(len([m for m in flat.matches if m.lower.index == u.index]) == 2 for u in flat.lower_units)
     assert flat.parameters["config"]["link_bias"] == 5.0
+
+
+def test_base_z_normalises_each_lower_unit_among_its_candidates(city, national):
+    """``base_z``: the z-score of a candidate's base similarity among the candidates of its
+    lower unit, so a unit whose candidates all score high (a regulation copying a law) and one
+    whose candidates all score low (a plan against report paragraphs) are on one scale."""
+    from policytext.align.score import SIGNALS, PairScorer, base_similarity, feature_matrix
+
+    lower = next(u for u in split_units(city) if u.path[-1] == "（一）")
+    upper = split_units(national)
+    scorer = PairScorer(WordVectors.load_default())
+    signals = [scorer.signals(lower, u, 0.0) for u in upper]
+    column = SIGNALS.index("base_z")
+    z = feature_matrix(signals, [0] * len(upper))[:, column]
+    base = base_similarity(signals)
+    assert z.mean() == pytest.approx(0.0, abs=1e-9) and z.std() == pytest.approx(1.0)
+    assert int(np.argmax(z)) == int(np.argmax(base))  # a monotone rescaling of the base similarity
+    assert feature_matrix(signals[:1], [0])[0, column] == 0.0  # one candidate: no spread, 0

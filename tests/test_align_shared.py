@@ -141,6 +141,37 @@ def test_evaluation_reads_any_gold_file_of_the_same_format(shared, tmp_path):
     assert (metrics.top1_hits, metrics.top1_total, metrics.fp) == (1, 1, 0)  # 施行日期 gets no link
 
 
+@pytest.mark.shared
+@pytest.mark.slow
+def test_leave_one_set_out_over_several_gold_files(shared, tmp_path):
+    """``eval_align.py --gold-files A B --loso-only``: the sets of both files are pooled, each set
+    is one fold, and the TF-IDF baseline's threshold is fitted on the other sets too."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "eval"))
+    import eval_align as ev
+
+    lines = [json.loads(line) for line in ev.GOLD.read_text(encoding="utf-8").splitlines() if line.strip()]
+    science = [line for line in lines if line["set"].startswith("sci_tech")][:16]
+    files = []
+    for number, part in enumerate((science[:8], science[8:])):
+        gold = tmp_path / f"gold{number}.jsonl"
+        rows = [{**line, "set": f"half{number}"} for line in part]
+        gold.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+        files.append(gold)
+    corpora = ev.Corpora(shared)
+    groups = [group for path in files for group in ev.load_groups(path, corpora)]
+    assert [g.name for g in groups] == ["half0", "half1"]
+    ev.compute_signals(groups)
+    figures: dict = {}
+    ev.report_loso(groups, ev.baseline_scores(groups), figures)
+    assert {"loso/half0", "loso/half1", "loso/ALL", "loso_baseline/half0", "loso_baseline/ALL"} <= set(
+        figures
+    )
+    assert 0.5 <= figures["loso/ALL"]["top1"] <= 1.0
+    for key in ("top1", "f1"):  # pooled lies between the two folds
+        low, high = sorted(figures[f"loso/half{n}"][key] for n in (0, 1))
+        assert low - 1e-9 <= figures["loso/ALL"][key] <= high + 1e-9
+
+
 # -- CLI -----------------------------------------------------------------------------------
 def test_cli_json(capsys):
     code = main(

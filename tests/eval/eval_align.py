@@ -19,6 +19,8 @@ Run from the repository root::
     python tests/eval/eval_align.py                  # the report
     python tests/eval/eval_align.py --fit            # also print the config fitted on all labels
     python tests/eval/eval_align.py --shipped-only   # only the shipped DEFAULT_CONFIG
+    python tests/eval/eval_align.py --loso-only --fit --gold-files tests/eval/data/align_gold.jsonl \
+        tests/eval/data/align_heldout.jsonl       # leave-one-set-out over the sets of both files
 
 Texts are read from the shared corpora by key ($POLICYTEXT_SHARED_CORPORA or ../shared/corpora).
 """
@@ -654,6 +656,39 @@ def report_held_out_file(args: argparse.Namespace, corpora: Corpora, figures: di
             print_errors(group, DEFAULT_CONFIG, "shipped config")
 
 
+def report_loso(
+    groups: list[Group], sims: list[np.ndarray], figures: dict[str, Any], *, errors: bool = False
+) -> None:
+    """Leave-one-set-out of the shipped config family (weights and thresholds fitted on the other
+    sets) and of the TF-IDF baseline (threshold fitted on the other sets), per set and pooled."""
+    print("\n== leave-one-set-out: shipped family (fitted on the other sets) ==")
+    held, base = Metrics(), Metrics()
+    folds: list[tuple[Group, ScoringConfig]] = []
+    rows = []
+    for number, group in enumerate(groups):
+        others = [i for i in range(len(groups)) if i != number]
+        config = fit([groups[i] for i in others], SIGNALS)
+        folds.append((group, config))
+        m = evaluate_config([group], config)
+        held.add(m)
+        print(f"  {group.name:45s} {m.row()}")
+        figures[f"loso/{group.name}"] = _fig(m)
+        threshold, _ = tuned_baseline([groups[i] for i in others], [sims[i] for i in others])
+        b = baseline_metrics([group], [sims[number]], threshold)
+        base.add(b)
+        rows.append(f"  {group.name:45s} {b.row()}  (t={threshold:.2f})")
+        figures[f"loso_baseline/{group.name}"] = _fig(b)
+    print(f"  {'ALL (held out)':45s} {held.row()}")
+    figures["loso/ALL"] = _fig(held)
+    print("\n== leave-one-set-out: plain TF-IDF cosine baseline (threshold fitted on the other sets) ==")
+    print("\n".join(rows))
+    print(f"  {'ALL (held out)':45s} {base.row()}")
+    figures["loso_baseline/ALL"] = _fig(base)
+    if errors:
+        for group, config in folds:
+            print_errors(group, config, "held out: fitted on the other sets")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -664,6 +699,19 @@ def main() -> int:
         type=Path,
         help="another gold file (align_gold format): evaluate the shipped config on it, and the "
         "TF-IDF baseline with its threshold tuned on --dev; nothing is fitted on this file",
+    )
+    parser.add_argument(
+        "--gold-files",
+        type=Path,
+        nargs="+",
+        help="several gold files pooled as one set of labels (default: --dev alone); every label "
+        "set of every file is one fold of leave-one-set-out",
+    )
+    parser.add_argument(
+        "--loso-only",
+        action="store_true",
+        help="skip the ablations: shipped config, then leave-one-set-out of the shipped family "
+        "and of the TF-IDF baseline (its threshold fitted on the other sets too)",
     )
     parser.add_argument("--fit", action="store_true", help="print the config fitted on all labels")
     parser.add_argument("--shipped-only", action="store_true")
@@ -680,9 +728,17 @@ def main() -> int:
         print(f"\ndone in {time.perf_counter() - started:.1f} s")
         return 0
 
-    groups = load(args.dev, corpora)
+    groups = [group for path in (args.gold_files or [args.dev]) for group in load(path, corpora)]
     report_shipped(groups, figures)
     sims = baseline_scores(groups)
+    if args.loso_only:
+        report_loso(groups, sims, figures, errors=args.errors)
+        if args.fit:
+            print("\n== config fitted on all labels (paste into DEFAULT_CONFIG) ==")
+            print(fit(groups, SIGNALS))
+        _write(args.json, figures)
+        print(f"\ndone in {time.perf_counter() - started:.1f} s")
+        return 0
     print("\n== plain TF-IDF cosine baseline (top-1, threshold tuned on the evaluated data) ==")
     for number, group in enumerate(groups):
         t, bm = tuned_baseline([group], [sims[number]])
@@ -719,22 +775,7 @@ def main() -> int:
         figures[f"ablation/{name}/cross"] = _fig(cross)
         figures[f"ablation/{name}/loso"] = _fig(held_out)
 
-    print("\n== leave-one-set-out (full signals) ==")
-    held = Metrics()
-    folds: list[tuple[Group, ScoringConfig]] = []
-    for group in groups:
-        others = [g for g in groups if g is not group]
-        config = fit(others, SIGNALS)
-        folds.append((group, config))
-        m = evaluate_config([group], config)
-        held.add(m)
-        print(f"  {group.name:45s} {m.row()}")
-        figures[f"loso/{group.name}"] = _fig(m)
-    print(f"  {'ALL (held out)':45s} {held.row()}")
-    figures["loso/ALL"] = _fig(held)
-    if args.errors:
-        for group, config in folds:
-            print_errors(group, config, "held out: fitted on the other sets")
+    report_loso(groups, sims, figures, errors=args.errors)
 
     if args.fit:
         config = fit(groups, SIGNALS)
