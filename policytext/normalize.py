@@ -95,12 +95,27 @@ _TOP_CLUTTER_LINE = re.compile(
     rf"^(?:(?:{_CLUTTER_WORDS}|字体|加大|减小|还原|【字号：?|】)|(?:当前位置|您当前的位置|您的位置|首页\s*[>＞»]).*"
     r"|.*(?:扫一扫在手机打开当前页|浏览次数[：:]?\s*\d*).*)$"
 )
+# The first two alternatives of _TOP_CLUTTER_LINE (see _is_top_clutter).
+_TOP_CLUTTER_START = re.compile(
+    rf"^(?:(?:{_CLUTTER_WORDS}|字体|加大|减小|还原|【字号：?|】)|(?:当前位置|您当前的位置|您的位置|首页\s*[>＞»]).*)$"
+)
 _TOP_LINES = 20
 # Residue of HTML markup in scraped text: line-breaking tags and the common entities.
 _HTML_HINT = re.compile(r"<(?:br|p|div|/p|/div|html|body|span|/span|td|tr)\b", re.I)
 _HTML_BREAK = re.compile(r"<(?:br|p|/p|div|/div|tr|/tr|li|/li|h[1-6]|/h[1-6])\b[^<>]{0,200}>", re.I)
-_HTML_INLINE = re.compile(r"</?(?:html|head|body|span|font|strong|b|i|em|td|th|table|tbody|thead|title|meta|u)\b[^<>]{0,200}>", re.I)
-_ENTITIES = {"&nbsp;": " ", "&gt;": ">", "&lt;": "<", "&amp;": "&", "&quot;": '"', "&#39;": "'", "&ensp;": " ", "&emsp;": " "}
+_HTML_INLINE = re.compile(
+    r"</?(?:html|head|body|span|font|strong|b|i|em|td|th|table|tbody|thead|title|meta|u)\b[^<>]{0,200}>", re.I
+)
+_ENTITIES = {
+    "&nbsp;": " ",
+    "&gt;": ">",
+    "&lt;": "<",
+    "&amp;": "&",
+    "&quot;": '"',
+    "&#39;": "'",
+    "&ensp;": " ",
+    "&emsp;": " ",
+}
 _ENTITY = re.compile("|".join(_ENTITIES))
 # Footers after which nothing belongs to the document.
 _FOOTER = re.compile(
@@ -193,7 +208,7 @@ def _map_widths(text: str) -> tuple[str, bool]:
 
 
 def _strip_markdown_headings(text: str) -> str:
-    """"## 第一章 总则" → "第一章 总则" (up to six #, then a space or the line end).
+    """ "## 第一章 总则" → "第一章 总则" (up to six #, then a space or the line end).
 
     Only lines holding a "#" are looked at (found by ``str.find``), once each.
     """
@@ -242,11 +257,7 @@ def _bracket_doc_numbers(text: str) -> str:
 
 def _punctuation(text: str) -> str:
     if "(" in text or ")" in text:
-        for _ in range(3):  # innermost pairs first, up to three levels of nesting
-            text, count = _PAREN_PAIR.subn(_full_paren, text)
-            if not count:
-                break
-        text = text.replace("\x00", "（").replace("\x01", "）")
+        text = _pair_parens(text)
     if any(mark in text for mark in _HALF_MARKS):
         # a converted mark makes its neighbour Chinese context too ("一,," → "一，，"): repeat to the fixed point
         for _ in range(8):
@@ -257,6 +268,41 @@ def _punctuation(text: str) -> str:
     if "." in text:
         text = _LINE_END_DOT.sub(_line_end_dot, text)
     return text
+
+
+def _pair_parens(text: str) -> str:
+    """Brackets of matched pairs as （…）: innermost pairs first, up to three levels of nesting.
+
+    Only lines holding a half-width bracket are rewritten: a pair never spans lines, and on the
+    other lines every pair is already full-width and would map to itself.
+    """
+    pieces: list[str] = []
+    last = 0  # end of the text already copied
+    pos = _next_half_paren(text, 0)
+    while pos >= 0:
+        line_start = text.rfind("\n", 0, pos) + 1
+        line_end = text.find("\n", pos)
+        if line_end < 0:
+            line_end = len(text)
+        line = text[line_start:line_end]
+        for _ in range(3):
+            line, count = _PAREN_PAIR.subn(_full_paren, line)
+            if not count:
+                break
+        pieces.append(text[last:line_start])
+        pieces.append(line.replace("\x00", "（").replace("\x01", "）"))
+        last = line_end
+        pos = _next_half_paren(text, line_end)
+    pieces.append(text[last:])
+    return "".join(pieces)
+
+
+def _next_half_paren(text: str, start: int) -> int:
+    opening = text.find("(", start)
+    closing = text.find(")", start)
+    if opening < 0 or 0 <= closing < opening:
+        return closing
+    return opening
 
 
 def _full_paren(match: re.Match[str]) -> str:
@@ -294,7 +340,7 @@ def _find_all(text: str, char: str) -> list[int]:
 
 
 def _half_punct(text: str, start: int, end: int) -> str:
-    """":" after or before Chinese becomes "：" (never in "http://" or "10:30")."""
+    """ ":" after or before Chinese becomes "：" (never in "http://" or "10:30")."""
     group = text[start:end]
     mark = group[-1]
     before = text[start - 1] if start else ""
@@ -369,10 +415,18 @@ def _drop_top_clutter(text: str) -> str:
     """At the top of a scraped page: toolbar words one per line, breadcrumbs, view counters."""
     head = text.split("\n", _TOP_LINES)
     top = head[:_TOP_LINES]
-    kept = [line for line in top if len(line) > 60 or not _TOP_CLUTTER_LINE.match(line)]
+    kept = [line for line in top if len(line) > 60 or not _is_top_clutter(line)]
     if len(kept) == len(top):
         return text
     return "\n".join(kept + head[_TOP_LINES:])
+
+
+def _is_top_clutter(line: str) -> bool:
+    """``_TOP_CLUTTER_LINE.match(line)``, with its last alternative (``.*(?:A|B…).*``: a line
+    holding A or B, which the regex finds by backtracking from every position) as ``in`` tests."""
+    return (
+        _TOP_CLUTTER_START.match(line) is not None or "扫一扫在手机打开当前页" in line or "浏览次数" in line
+    )
 
 
 def _cut_footer(text: str) -> str:
@@ -382,11 +436,10 @@ def _cut_footer(text: str) -> str:
         return text
     count = text.count("\n") + 1
     tail_lines = min(count, max(8, count // 5))
-    tail = len(text)
-    for _ in range(tail_lines):
-        tail = text.rfind("\n", 0, tail)
-        if tail < 0:
-            break
+    # the newline before the last ``tail_lines`` lines (-1 if there are not that many newlines):
+    # one split in C instead of a Python loop of rfind calls
+    head = text.rsplit("\n", tail_lines)
+    tail = len(head[0]) if len(head) > tail_lines else -1
     if tail < 0:  # the tail is the whole text: its first line has no newline before it
         if _FOOTER.match(text):
             return ""

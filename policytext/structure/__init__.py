@@ -33,12 +33,13 @@ from policytext.model import (
 from policytext.structure.clauses import FIRST_IS_LEAD, Clause, find_clauses
 from policytext.structure.extract import find_citations, find_deadlines, find_targets
 from policytext.structure.header import parse_header
-from policytext.structure.outline import build_outline, build_outline_flat
+from policytext.structure.outline import FlatOutline, build_outline, build_outline_flat
 
 __all__ = ["build_document", "build_outline", "parse_header"]
 
-# Quick test before the clause search: a document without any of these has no clauses.
-_CLAUSE_HINTS = ("牵头", "负责", "单位：", "部门：", "参加", "配合", "协办", "参与", "落实")
+# Quick test before the clause search: a document without any of these has no clauses.  Each test
+# scans the text up to the first occurrence: the commonest words (in laws too) come first.
+_CLAUSE_HINTS = ("负责", "参与", "参加", "配合", "落实", "牵头", "单位：", "部门：", "协办")
 _LEVEL_CUES = {
     Level.NATIONAL: ("全国", "国务院", "各省、自治区、直辖市"),
     Level.PROVINCIAL: ("全省", "我省", "省委", "省政府", "全区"),
@@ -55,14 +56,15 @@ def build_document(
     warnings: Iterable[str] = (),
 ) -> PolicyDocument:
     """Extract header, outline, measures and citations from canonical ``text``."""
-    outline, nodes, parents = build_outline_flat(text)
+    flat = build_outline_flat(text)
+    outline = tuple(flat.roots)
     first_item = outline[0].span.start if outline else len(text)
     fields = parse_header(text, first_item)
     # level: the issuer's; else the responsible units' (省工业和信息化厅 …); else the wording's
     level = issuer_level(fields.issuer) if fields.issuer else Level.UNKNOWN
     citations = tuple(find_citations(text, 0, len(text)))
-    measures = _measures(text, _Flat(nodes, parents), level, citations)
-    if level is Level.UNKNOWN:
+    measures, with_units = _measures(text, flat, level, citations)
+    if level is Level.UNKNOWN and with_units:
         level = _level_of_units(measures)
     if level is Level.UNKNOWN:
         level = _stated_level(text)
@@ -93,58 +95,109 @@ def build_document(
     )
 
 
-class _Flat:
-    """The outline as one pre-order list (= document order) with parent links and own regions.
-
-    A node's own region runs from its label to its first child (or its end); own regions do not
-    overlap, so anything found by one scan over the text can be assigned to its node by bisection.
-    """
-
-    def __init__(self, nodes: list[OutlineNode], parents: list[int]) -> None:
-        self.nodes = nodes
-        self.parents = parents
-        self.starts = [node.span.start for node in nodes]
-        self.own_ends = [node.children[0].span.start if node.children else node.span.end for node in nodes]
-
-    def owner(self, position: int) -> int:
-        """Index of the node whose own region holds ``position``, or -1."""
-        index = bisect_right(self.starts, position) - 1
-        return index if index >= 0 and position < self.own_ends[index] else -1
+def _owner(flat: FlatOutline, position: int) -> int:
+    """Index of the node whose own region holds ``position``, or -1."""
+    index = bisect_right(flat.starts, position) - 1
+    return index if index >= 0 and position < flat.own_ends[index] else -1
 
 
-def _measures(text: str, flat: _Flat, level: Level, citations: tuple[Citation, ...]) -> tuple[Measure, ...]:
-    if not flat.nodes:
-        return ()
+def _measures(
+    text: str, flat: FlatOutline, level: Level, citations: tuple[Citation, ...]
+) -> tuple[tuple[Measure, ...], bool]:
+    """The measures, and whether any of them names responsible units."""
+    nodes = flat.nodes
+    if not nodes:
+        return (), False
     clauses: dict[int, list[Clause]] = {}
     if any(hint in text for hint in _CLAUSE_HINTS):
-        first_is_lead = FIRST_IS_LEAD.search(text) is not None
+        # (the literal test first: a scan for 第一位 is far cheaper than one for the pattern)
+        first_is_lead = "第一位" in text and FIRST_IS_LEAD.search(text) is not None
         for clause in find_clauses(text, flat.starts[0], len(text), looks_like_agency):
             if first_is_lead:
                 clause = clause.with_first_as_lead()
-            owner = flat.owner(clause.start)
+            owner = _owner(flat, clause.start)
             if owner >= 0 and clause.end <= flat.own_ends[owner]:
                 clauses.setdefault(owner, []).append(clause)
         _lift_closing_clauses(text, flat, clauses)
     if clauses:
         chosen = _choose_with_clauses(flat, clauses)
+    elif "article" in flat.styles:
+        chosen = [index for index, style in enumerate(flat.styles) if style == "article"]
     else:
-        has_articles = any(node.style == "article" for node in flat.nodes)
-        chosen = [
-            index
-            for index, node in enumerate(flat.nodes)
-            if (node.style == "article" if has_articles else not node.children)
-        ]
-    spans = [flat.nodes[index].span for index in chosen]
-    starts = [span.start for span in spans]
-    ends = [span.end for span in spans]
+        chosen = [index for index, node in enumerate(nodes) if not node.children]
+    spans = [nodes[index].span for index in chosen]
+    starts = [span[0] for span in spans]
+    ends = [span[1] for span in spans]
     deadlines = _bucket(starts, ends, find_deadlines(text, 0, len(text)))
     targets = _bucket(starts, ends, find_targets(text, 0, len(text)))
     cited = _bucket(starts, ends, citations)
     default_level = None if level is Level.UNKNOWN else level
-    return tuple(
-        _make_measure(text, flat, index, clauses.get(index), deadlines[k], targets[k], cited[k], default_level)
-        for k, index in enumerate(chosen)
-    )
+    paths = _Paths(flat)
+    known_paths = paths.memo
+    parents = flat.parents
+    measures = []
+    for k, index in enumerate(chosen):
+        node = nodes[index]
+        parent = parents[index]
+        if parent < 0:
+            path: tuple[str, ...] = (node.label,)
+            section = None
+        else:
+            known = known_paths.get(parent) or paths.of(parent)
+            path = (*known[0], node.label)
+            section = known[1]
+        found = clauses.get(index)
+        if found:
+            measure = _make_measure(
+                text, node, path, section, found, deadlines[k], targets[k], cited[k], default_level
+            )
+        else:  # the common case, inlined: an item without a clause
+            span = spans[k]
+            measure = Measure(
+                path,
+                node.title,
+                text[span[0] : span[1]],
+                span,
+                (),
+                deadlines[k],
+                targets[k],
+                cited[k],
+                None,
+                section,
+            )
+        measures.append(measure)
+    return tuple(measures), bool(clauses)
+
+
+class _Paths:
+    """Numbering paths (("一、", "（一）")) and section names of nodes, each ancestor's computed once."""
+
+    __slots__ = ("flat", "memo")
+
+    def __init__(self, flat: FlatOutline) -> None:
+        self.flat = flat
+        self.memo: dict[int, tuple[tuple[str, ...], str | None]] = {}
+
+    def of(self, index: int) -> tuple[tuple[str, ...], str | None]:
+        """``(path, section)`` of node ``index``; the section is named by its top ancestor (root)."""
+        nodes, parents, memo = self.flat.nodes, self.flat.parents, self.memo
+        chain = [index]  # from ``index`` up to the nearest ancestor already known (or a root)
+        known = None
+        parent = parents[index]
+        while parent >= 0:
+            known = memo.get(parent)
+            if known is not None:
+                break
+            chain.append(parent)
+            parent = parents[parent]
+        for node_index in reversed(chain):
+            node = nodes[node_index]
+            if known is None:  # a root: the section is named by it
+                known = ((node.label,), f"{node.label}{node.title or ''}")
+            else:
+                known = ((*known[0], node.label), known[1])
+            memo[node_index] = known
+        return known  # type: ignore[return-value]  # chain is never empty
 
 
 def _bucket(starts: list[int], ends: list[int], items: Iterable[Any]) -> list[tuple[Any, ...]]:
@@ -164,7 +217,7 @@ def _bucket(starts: list[int], ends: list[int], items: Iterable[Any]) -> list[tu
     return result
 
 
-def _lift_closing_clauses(text: str, flat: _Flat, clauses: dict[int, list[Clause]]) -> None:
+def _lift_closing_clauses(text: str, flat: FlatOutline, clauses: dict[int, list[Clause]]) -> None:
     """A clause on a line of its own after a list of sub-items covers the whole list.
 
     "2.规范机构运行管理。\n（1）…\n（2）…\n（市科技局、市财政局负责）": the clause sits inside the last
@@ -179,7 +232,9 @@ def _lift_closing_clauses(text: str, flat: _Flat, clauses: dict[int, list[Clause
             continue
         found = clauses[last]
         closing = found[-1]
-        own_line = (closing.start == 0 or text[closing.start - 1] == "\n") and closing.start > flat.nodes[last].heading_span.end
+        own_line = (closing.start == 0 or text[closing.start - 1] == "\n") and closing.start > flat.nodes[
+            last
+        ].heading_span.end
         line_end = text.find("\n", closing.end)
         if own_line and (line_end < 0 or text[closing.end : line_end].strip("。；") == ""):
             if len(found) > 1:
@@ -189,7 +244,7 @@ def _lift_closing_clauses(text: str, flat: _Flat, clauses: dict[int, list[Clause
             clauses.setdefault(parent, []).append(closing)
 
 
-def _choose_with_clauses(flat: _Flat, clauses: dict[int, list[Clause]]) -> list[int]:
+def _choose_with_clauses(flat: FlatOutline, clauses: dict[int, list[Clause]]) -> list[int]:
     """The deepest items with clauses: an item whose descendants carry clauses gives way to them."""
     has_clause_below = [False] * len(flat.nodes)
     for index in clauses:
@@ -202,45 +257,39 @@ def _choose_with_clauses(flat: _Flat, clauses: dict[int, list[Clause]]) -> list[
 
 def _make_measure(
     text: str,
-    flat: _Flat,
-    index: int,
-    clauses: list[Clause] | None,
+    node: OutlineNode,
+    path: tuple[str, ...],
+    section: str | None,
+    clauses: list[Clause],
     deadlines: tuple[Deadline, ...],
     targets: tuple[Target, ...],
     citations: tuple[Citation, ...],
     default_level: Level | None,
 ) -> Measure:
-    node = flat.nodes[index]
+    """A measure of an item that carries responsibility clauses."""
     span = node.span
     title = node.title
-    units: tuple[Unit, ...] = ()
-    clause_span = None
-    if clauses:
-        units = tuple(
-            _unit(parsed.name, parsed.role, parsed.start, parsed.end, default_level)
-            for clause in clauses
-            for parsed in clause.units
-        )
-        clause_span = _new_span(Span, (clauses[-1].start, clauses[-1].end))
-        if title and clauses[0].start < node.heading_span.end:
-            # a bare heading that ends with its clause: "（三）推进改革（市科技局负责）"
-            cut = clauses[0].start - (node.heading_span.end - len(title))
-            title = title[: max(0, cut)].rstrip("。；，") or None
-    parent = flat.parents[index]
-    if parent < 0:
-        path: tuple[str, ...] = (node.label,)
-        section = None
-    else:
-        labels = [node.label]
-        while parent >= 0:
-            top = flat.nodes[parent]
-            labels.append(top.label)
-            parent = flat.parents[parent]
-        labels.reverse()
-        path = tuple(labels)
-        section = f"{top.label}{top.title or ''}"
+    units = tuple(
+        _unit(parsed.name, parsed.role, parsed.start, parsed.end, default_level)
+        for clause in clauses
+        for parsed in clause.units
+    )
+    clause_span = _new_span(Span, (clauses[-1].start, clauses[-1].end))
+    if title and clauses[0].start < node.heading_span.end:
+        # a bare heading that ends with its clause: "（三）推进改革（市科技局负责）"
+        cut = clauses[0].start - (node.heading_span.end - len(title))
+        title = title[: max(0, cut)].rstrip("。；，") or None
     return Measure(
-        path, title, text[span.start : span.end], span, units, deadlines, targets, citations, clause_span, section
+        path,
+        title,
+        text[span.start : span.end],
+        span,
+        units,
+        deadlines,
+        targets,
+        citations,
+        clause_span,
+        section,
     )
 
 
@@ -255,7 +304,14 @@ def _by_start(item: Any) -> int:
 def _unit(name: str, role: Any, start: int, end: int, default_level: Level | None) -> Unit:
     # units printed without a level prefix (江汉艺术职业学院) take the level of the document
     info = resolve(name, default_level=default_level)
-    return Unit(name=name, role=role, span=Span(start, end), canonical=info.canonical, level=info.level, function=info.function)
+    return Unit(
+        name=name,
+        role=role,
+        span=Span(start, end),
+        canonical=info.canonical,
+        level=info.level,
+        function=info.function,
+    )
 
 
 def _stated_level(text: str) -> Level:

@@ -18,12 +18,23 @@ _MONTH_END = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10:
 # Patterns start with a literal or a digit class so the regex engine can skip ahead quickly.
 _LABELLED_DEADLINE = re.compile(r"(?:完成|办结)(?:时限|时间)[：:]\s*(?P<value>[^）)；;。，\n]{1,30})")
 _ONGOING = re.compile(r"(?:长期坚持|长期推进|持续推进|持续实施|常态化推进)(?=[）)；;。，\n]|$)")
+# _ONGOING split by first word, each scanned only when its word occurs: a literal first word lets
+# the regex engine jump to it.  The matches cannot overlap, so together they are _ONGOING's.
+_ONGOING_SCANS = tuple(
+    (word, re.compile(word + rest + r"(?=[）)；;。，\n]|$)"))
+    for word, rest in (("长期", "(?:坚持|推进)"), ("持续", "(?:推进|实施)"), ("常态化", "推进"))
+)
 _DATED = re.compile(
     r"(?P<year>(?:19|20)\d{2})年"
     r"(?:(?P<half>上半年|下半年)|(?P<q>第?[一二三四1-4]季度)|(?P<month>\d{1,2})月(?:(?P<day>\d{1,2})日|(?P<mend>底|末|中旬|上旬|下旬))?"
     r"|(?P<yend>底|年底|末|年末|内|年内))?"
     r"(?P<before>前|之前|以前|前后)?"
 )
+# Where a dated deadline may start: a 年 right after a year.  The scan jumps from 年 to 年 (a
+# literal first character); _DATED.search would test every "1" and "2" of the text instead.  A
+# _DATED match starts exactly four characters before its first 年, and no match's tail holds a
+# year, so matching _DATED at each such 年 gives the matches of _DATED.finditer.
+_YEAR_END = re.compile(r"年(?<=(?:19|20)\d{2}年)")
 _LEAD_WORDS = "到至于在"
 _RECURRING = re.compile(r"每(?:年|季度|半年|月)(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前)?")
 
@@ -45,9 +56,31 @@ _TARGET = re.compile(
     rf"(?P<num>[\d]\d*(?:\.\d+)?(?:/\d+)?)(?P<unit>{_UNITS.replace('|年|', '|')}|(?<![\d.]\d{{3}})年)"
     r"(?P<after>及以上|以上|以下|以内|左右|之内)?"
 )
+# The scan for targets: _TARGET's matches, less those Python would drop anyway because they start
+# inside a number (after a digit, "." or "/"; dropping such a match exposes no other, as no digit
+# inside it starts a match either).  Possessive quantifiers and the look-ahead at the unit's
+# first character are pure speed: no unit starts with a digit, "." or "/", so giving back part
+# of the number never helps.
+_TARGET_SCAN_REST = (
+    r"(?<![\d./][\d])\d*+(?:\.\d++)?+(?:/\d++)?+)"
+    rf"(?=[{re.escape(''.join(sorted({unit[0] for unit in _UNITS.split('|')})))}])"
+    rf"(?P<unit>{_UNITS.replace('|年|', '|')}|(?<![\d.]\d{{3}})年)"
+    r"(?P<after>及以上|以上|以下|以内|左右|之内)?"
+)
+_TARGET_SCAN = re.compile(r"(?P<num>[\d]" + _TARGET_SCAN_REST)
+# The same for texts without characters beyond U+FFFF (nearly all): the first digit as the
+# explicit set of decimal digits of the BMP (what \d matches there), which the regex engine tests
+# with a bitmap, about twice as fast as the Unicode category test of \d at every character.
+_BMP_DIGITS = "".join(re.escape(chr(code)) for code in range(0x10000) if chr(code).isdecimal())
+_TARGET_SCAN_BMP = re.compile(rf"(?P<num>[{_BMP_DIGITS}]" + _TARGET_SCAN_REST)
+_CN_NUMERALS = "一二三四五六七八九十"
 _CN_FRACTION = re.compile(r"(?P<den>[一二三四五六七八九十]{1,2})分之(?P<nom>[一二三四五六七八九十]{1,2})")
+# Where a _CN_FRACTION match may be: a 分之 between numerals (the scan jumps from 分之 to 分之).
+_FRACTION_MARK = re.compile(r"分之(?<=[一二三四五六七八九十]分之)(?=[一二三四五六七八九十])")
 _SLASH_FRACTION = re.compile(r"(?<![\d/.])(\d{1,3})/(\d{1,3})(?![\d/])")
-_CITATION = re.compile(r"《(?P<title>[^《》\n]{2,100})》(?:（(?P<number>[^（）\n]{1,20}〔\d{4}〕\d{1,4}号)）)?")
+_CITATION = re.compile(
+    r"《(?P<title>[^《》\n]{2,100})》(?:（(?P<number>[^（）\n]{1,20}〔\d{4}〕\d{1,4}号)）)?"
+)
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fff]{1,12}〔(?:19|20)\d{2}〕\d{1,4}号")
 
 
@@ -69,10 +102,14 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
             else:
                 kind = "date" if date else "period"
             yield Deadline(value, Span(value_start, value_start + len(value)), date, kind)
-    if "长期" in region or "持续" in region or "常态化" in region:
-        for match in _ONGOING.finditer(text, start, end):
-            if not _inside(match.start(), labelled_spans):
-                yield Deadline(match.group(0), Span(match.start(), match.end()), None, "ongoing")
+    ongoing = [
+        match for word, scan in _ONGOING_SCANS if word in region for match in scan.finditer(text, start, end)
+    ]
+    if len(ongoing) > 1:
+        ongoing.sort(key=_match_start)
+    for match in ongoing:
+        if not _inside(match.start(), labelled_spans):
+            yield Deadline(match.group(0), Span(match.start(), match.end()), None, "ongoing")
     if "每" in region:
         for match in _RECURRING.finditer(text, start, end):
             if (
@@ -83,11 +120,14 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
                 yield Deadline(match.group(0), Span(match.start(), match.end()), None, "recurring")
     if "年" not in region:
         return
-    for match in _DATED.finditer(text, start, end):
-        begin = match.start()
+    for year in _YEAR_END.finditer(text, start + 4, end):
+        dated = _DATED.match(text, year.start() - 4, end)
+        if dated is None:  # pragma: no cover - the year is there
+            continue
+        begin = dated.start()
         if labelled_spans and _inside(begin, labelled_spans):
             continue
-        half, quarter, month, year_end, before = match.group("half", "q", "month", "yend", "before")
+        half, quarter, month, year_end, before = dated.group("half", "q", "month", "yend", "before")
         has_period = bool(half or quarter or month or year_end)
         lead = begin > start and text[begin - 1] in _LEAD_WORDS
         if not (has_period or before or lead):
@@ -95,7 +135,11 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
         if lead:
             begin -= 1
         kind = "date" if (has_period or before) else "period"
-        yield Deadline(text[begin : match.end()], Span(begin, match.end()), _date_of(match), kind)
+        yield Deadline(text[begin : dated.end()], Span(begin, dated.end()), _date_of(dated), kind)
+
+
+def _match_start(match: re.Match[str]) -> int:
+    return match.start()
 
 
 def _inside(position: int, spans: list[Span]) -> bool:
@@ -126,7 +170,11 @@ def _date_of(match: re.Match[str]) -> str | None:
 
 def find_targets(text: str, start: int, end: int) -> Iterator[Target]:
     """Quantitative targets in ``text[start:end]``: 不低于10年, 200项以上, 8%左右, 4/5, 三分之一."""
-    for match in _TARGET.finditer(text, start, end):
+    # a text beyond the BMP is longer in UTF-16 than in characters (rare: use the \\d pattern)
+    scan = (
+        _TARGET_SCAN_BMP if len(text.encode("utf-16-le", "surrogatepass")) == 2 * len(text) else _TARGET_SCAN
+    )
+    for match in scan.finditer(text, start, end):
         unit = match.group("unit")
         after = match.group("after")
         begin = match.start()
@@ -139,13 +187,17 @@ def find_targets(text: str, start: int, end: int) -> Iterator[Target]:
             continue
         relation = _RELATION_AFTER.get(after or "") or _RELATION_BEFORE.get(before or "") or "="
         begin -= len(before or "")
-        yield Target(text[begin : match.end()], Span(begin, match.end()), _number(match.group("num")), unit, relation)
+        yield Target(
+            text[begin : match.end()], Span(begin, match.end()), _number(match.group("num")), unit, relation
+        )
     region = text[start:end]
     if "分之" in region:
-        for match in _CN_FRACTION.finditer(text, start, end):
+        for match in _cn_fractions(text, start, end):
             den = cn_to_int(match.group("den")) or 0
             nom = cn_to_int(match.group("nom")) or 0
-            yield Target(match.group(0), Span(match.start(), match.end()), nom / den if den else None, "fraction", "=")
+            yield Target(
+                match.group(0), Span(match.start(), match.end()), nom / den if den else None, "fraction", "="
+            )
     if "/" in region:
         # fractions written with a slash and no unit: 不少于4/5用于科研
         for match in _SLASH_FRACTION.finditer(text, start, end):
@@ -158,6 +210,27 @@ def find_targets(text: str, start: int, end: int) -> Iterator[Target]:
             yield Target(text[begin : match.end()], Span(begin, match.end()), num / den, "fraction", relation)
 
 
+def _cn_fractions(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
+    """The matches of ``_CN_FRACTION.finditer(text, start, end)``, found from their 分之.
+
+    A match is one or two numerals, 分之, one or two numerals; the leftmost-first scan starts it
+    two numerals before 分之 when it can (not before ``start`` or the previous match's end).
+    """
+    floor = start
+    for mark in _FRACTION_MARK.finditer(text, start + 1, end):
+        at = mark.start()
+        if at - 2 >= floor and text[at - 2] in _CN_NUMERALS:
+            begin = at - 2
+        elif at - 1 >= floor:
+            begin = at - 1
+        else:
+            continue  # its numeral belongs to the previous fraction (三分之二分之一)
+        match = _CN_FRACTION.match(text, begin, end)
+        if match is not None:  # always: numerals on both sides
+            floor = match.end()
+            yield match
+
+
 def _word_before(text: str, position: int, floor: int) -> str | None:
     """The relation word (不低于, 超过 …) ending right before ``position``, if any."""
     window = text[max(floor, position - 5) : position]
@@ -167,7 +240,7 @@ def _word_before(text: str, position: int, floor: int) -> str | None:
 
 
 def _is_date_part(text: str, match: re.Match[str]) -> bool:
-    """"2025年6月" would otherwise yield the target "6月": skip numbers directly after 年/月."""
+    """ "2025年6月" would otherwise yield the target "6月": skip numbers directly after 年/月."""
     before = text[max(0, match.start() - 1) : match.start()]
     return match.group("unit") in ("天", "年") and before in ("年", "月")
 

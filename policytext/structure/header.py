@@ -16,18 +16,25 @@ from policytext.model import Span
 from policytext.structure.extract import DOC_NUMBER
 from policytext.structure.numbers import cn_digits_to_int, cn_to_int
 
-_TITLE_END = re.compile(
-    r"(?:通知|意见|方案|规划|办法|条例|规定|细则|计划|措施|决定|纲要|报告|批复|通告|公告|函|指南|"
-    r"指导目录|清单|要点|若干政策|政策|实施意见|行动计划|工作方案|实施方案|管理办法|法|修正案|决议|解释|规则|章程|守则|准则|公约)$"
-)
+# Words a title ends with (checked with str.endswith; _TITLE_END is the same as a pattern).
+_TITLE_END_WORDS = (
+    "通知", "意见", "方案", "规划", "办法", "条例", "规定", "细则", "计划", "措施", "决定", "纲要", "报告", "批复", "通告",
+    "公告", "函", "指南", "指导目录", "清单", "要点", "若干政策", "政策", "实施意见", "行动计划", "工作方案", "实施方案",
+    "管理办法", "法", "修正案", "决议", "解释", "规则", "章程", "守则", "准则", "公约",
+)  # fmt: skip
+_TITLE_END = re.compile("(?:" + "|".join(_TITLE_END_WORDS) + ")$")
 _ISSUER_LINE = re.compile(
     r"^(?:中共)?[\u4e00-\u9fff]{0,20}(?:人民政府|人民政府办公厅|人民政府办公室|办公厅|办公室|委员会|"
     r"局|厅|部|委|院|政府|常务委员会|人民代表大会)(?:[、，\s](?:中共)?[\u4e00-\u9fff]{2,20})*$"
 )
 _ADDRESSEE = re.compile(r"^(?P<body>[^。；\n]{2,200})：$")
 _DATE_ISO = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(\d{1,2})日")
-_DATE_CN = re.compile(r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日")
-_DATE_LINE = re.compile(r"[（(]?(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日[）)]?$")
+_DATE_CN = re.compile(
+    r"([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日"
+)
+_DATE_LINE = re.compile(
+    r"[（(]?(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日[）)]?$"
+)
 _ABOUT = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)关于(?P<rest>.+)$")
 _MAX_HEADER_LINES = 12
 
@@ -83,11 +90,17 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             date, date_span = parse_date(line), Span(start, end)
             body_start = end + 1
             continue
-        if doc_number is None and DOC_NUMBER.fullmatch(line.strip("（）")):
+        if doc_number is None and "〔" in line and DOC_NUMBER.fullmatch(line.strip("（）")):
             doc_number = DOC_NUMBER.search(line).group(0)  # type: ignore[union-attr]
             body_start = end + 1
             continue
-        if not addressees and index < 8 and _ADDRESSEE.match(line) and _looks_like_addressees(line):
+        if (
+            not addressees
+            and index < 8
+            and line.endswith("：")
+            and _ADDRESSEE.match(line)
+            and _looks_like_addressees(line)
+        ):
             addressees = _split_addressees(line[:-1])
             body_start = end + 1
             continue
@@ -101,11 +114,11 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
                 issuer = about.group("issuer")
             body_start = end + 1
             continue
-        if issuer is None and _ISSUER_LINE.match(line) and len(line) <= 40:
+        if issuer is None and len(line) <= 40 and _ISSUER_LINE.match(line):
             issuer = line
             body_start = end + 1
             continue
-        if index > 0 and _HISTORY.search(line) and _DATE_ISO.match(line):
+        if index > 0 and _DATE_ISO.match(line) and _HISTORY.search(line):
             # a law's enactment history: "2018年1月23日…第三十五次会议修正"; the latest date wins
             date, date_span = parse_date(line), Span(start, start + _DATE_ISO.match(line).end())  # type: ignore[union-attr]
             continue
@@ -121,12 +134,21 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
 _LABELLED_DATE = re.compile(
     r"(?P<label>成文日期|印发日期|发文日期|发布日期|发布时间|日期|时间)[：:]\s*(?P<date>(?:19|20)\d{2}(?:-\d{1,2}-\d{1,2}|年\d{1,2}月\d{1,2}日))"
 )
-_DATE_LABEL_PRIORITY = {"成文日期": 0, "印发日期": 0, "发文日期": 0, "日期": 1, "发布日期": 2, "发布时间": 2, "时间": 3}
+_DATE_LABEL_PRIORITY = {
+    "成文日期": 0,
+    "印发日期": 0,
+    "发文日期": 0,
+    "日期": 1,
+    "发布日期": 2,
+    "发布时间": 2,
+    "时间": 3,
+}
 
 
 def _labelled_date(line: str, offset: int) -> tuple[int, str, Span] | None:
     """A date printed on a web page's metadata line (成文日期：2024-10-09): a fallback only."""
-    match = _LABELLED_DATE.search(line)
+    # every label holds 日期 or 时间: the literal tests spare most lines the regex scan
+    match = _LABELLED_DATE.search(line) if "日期" in line or "时间" in line else None
     if not match:
         return None
     raw = match.group("date")
@@ -167,7 +189,8 @@ def _is_title(line: str) -> bool:
     if stripped.startswith("《") or "已经" in line:
         return False
     # rstrip of a set of characters is meant: "（试行）", "（暂行）" and their remains
-    return bool(_TITLE_END.search(stripped.rstrip("（）试行暂行")) or _TITLE_END.search(stripped))  # noqa: B005
+    # str.endswith is _TITLE_END.search (the words anchored at the end), without a scan of the line
+    return stripped.rstrip("（）试行暂行").endswith(_TITLE_END_WORDS) or stripped.endswith(_TITLE_END_WORDS)  # noqa: B005
 
 
 def _looks_like_addressees(line: str) -> bool:
