@@ -34,6 +34,7 @@ from policytext.structure.clauses import FIRST_IS_LEAD, Clause, find_clauses
 from policytext.structure.extract import find_citations, find_deadlines, find_targets
 from policytext.structure.header import parse_header
 from policytext.structure.outline import FlatOutline, build_outline, build_outline_flat
+from policytext.structure.toc import table_of_contents
 
 __all__ = ["build_document", "build_outline", "parse_header"]
 
@@ -56,9 +57,12 @@ def build_document(
     warnings: Iterable[str] = (),
 ) -> PolicyDocument:
     """Extract header, outline, measures and citations from canonical ``text``."""
-    flat = build_outline_flat(text)
+    contents = table_of_contents(text)  # its entries repeat the headings: not the outline
+    flat = build_outline_flat(text, contents.end if contents else 0)
     outline = tuple(flat.roots)
     first_item = outline[0].span.start if outline else len(text)
+    if contents is not None:
+        first_item = min(first_item, contents.start)
     fields = parse_header(text, first_item)
     # level: the issuer's; else the responsible units' (省工业和信息化厅 …); else the wording's
     level = issuer_level(fields.issuer) if fields.issuer else Level.UNKNOWN
