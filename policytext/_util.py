@@ -23,6 +23,16 @@ def shared_corpora_dir() -> Path:
     return here.parent / "shared" / "corpora"
 
 
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of every line of ``text`` (newlines excluded), in order."""
+    spans = []
+    position = 0
+    for line in text.split("\n"):
+        spans.append((position, position + len(line)))
+        position += len(line) + 1
+    return spans
+
+
 def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 

@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from policytext._util import line_spans
 from policytext.model import Measure, OutlineNode, PolicyDocument, Span
 
 #: Unit kinds, in the order ``auto`` prefers them.
@@ -247,16 +248,12 @@ def paragraph_lines(text: str) -> list[list[tuple[int, int]]]:
     in the next line, unless that line opens a numbered item.  Without this, each wrapped line
     is a fragment too short to be a unit and most of such a document cannot be aligned.
     """
-    ranges: list[tuple[int, int]] = []
-    position = 0
-    for line in text.split("\n"):
-        ranges.append((position, position + len(line)))
-        position += len(line) + 1
-    width = _wrap_width([text[a:b].strip() for a, b in ranges])
+    ranges = line_spans(text)
+    lines = [text[start:end].strip() for start, end in ranges]
+    width = _wrap_width(lines)
     paragraphs: list[list[tuple[int, int]]] = []
     wrapped = False
-    for start, end in ranges:
-        line = text[start:end].strip()
+    for (start, end), line in zip(ranges, lines, strict=True):
         if wrapped and _PAGE_NUMBER.fullmatch(line):
             continue  # a page break inside a paragraph: the paragraph goes on after it
         if wrapped and line and not _LEADING_LABEL.match(line):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from policytext._util import line_spans
 from policytext.model import Span
 
 #: Dot leaders (4+ dots, 2+ ellipses, middle dots, full-width dots) then a page number at line end.
@@ -30,38 +31,29 @@ def table_of_contents(text: str) -> Span | None:
     """
     if not any(leader in text for leader in _LEADERS):
         return None  # the common case, decided by substring tests alone
-    lines = _lines(text)
+    lines = line_spans(text)
     for number, (start, end) in enumerate(lines):
         if _ENTRY.search(text, start, end):
             return _block(text, lines, number)
     return None
 
 
-def _lines(text: str) -> list[tuple[int, int]]:
-    spans = []
-    position = 0
-    for line in text.split("\n"):
-        spans.append((position, position + len(line)))
-        position += len(line) + 1
-    return spans
-
-
 def _block(text: str, lines: list[tuple[int, int]], first: int) -> Span | None:
     """The table of contents whose first entry is ``lines[first]``, or None if it is too short."""
     entries = 0
     last = first
-    pending = 0  # wrapped heading lines waiting for their leader line
+    heading_waits = False  # a wrapped heading line waits for its leader line
     for number in range(first, len(lines)):
         start, end = lines[number]
         line = text[start:end]
         if _ENTRY.search(line):
             entries += 1
             last = number
-            pending = 0
+            heading_waits = False
         elif not line.strip():
             continue
-        elif pending == 0 and len(line.strip()) <= _WRAPPED_MAX and "。" not in line:
-            pending = 1
+        elif not heading_waits and len(line.strip()) <= _WRAPPED_MAX and "。" not in line:
+            heading_waits = True
         else:
             break
     if entries < MIN_ENTRIES:
