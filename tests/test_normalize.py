@@ -105,3 +105,12 @@ def test_one_million_character_single_line():
     text = ("推进产教融合，支持企业与高校共建产业学院（责任单位：市教育局）。" * 32000)[:1_000_000]
     doc = policytext.parse_text(text)
     assert len(doc.text) > 900_000
+
+
+def test_bracket_completed_by_a_joined_heading_line_is_made_full_width():
+    # found by hypothesis: U+0085 (a line break) split "（…)" over two lines; the broken-heading
+    # join put ")" back on the line after brackets had been paired, so a second pass changed it
+    text = "一、（牵头单位：ＡＡ\x85)\n"
+    once = normalize(text)
+    assert once == "一、（牵头单位：AA）"
+    assert normalize(once) == once

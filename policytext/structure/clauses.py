@@ -34,6 +34,9 @@ _BRACKET_SCANS = (
     ("[", re.compile(r"\[([^\[\]\n]{2,400})\]")),
 )
 _LINE_CLAUSE = re.compile(r"(?m)^(?:(?:牵头|责任|配合|参与|协办|主办|承办|实施)(?:单位|部门))：[^\n]{1,400}$")
+# A 单位： or 部门： in the text (a line clause needs one): a scan from each ：, a literal first
+# character, where a search for each word took two passes over the text.
+_LABEL_COLON = re.compile("：(?<=单位：|部门：)")
 _LABEL = re.compile(
     r"(?P<kind>牵头|责任|配合|参与|参加|协办|协同|主办|承办|实施|主责|支持)(?:单位|部门|主体|处室)[：:]"
 )
@@ -109,7 +112,7 @@ def find_clauses(text: str, start: int, end: int, is_agency: AgencyTest) -> list
         units = parse_clause(content, content_start, is_agency)
         if units:
             clauses.append(Clause(match.start(), match.end(), units))
-    if text.find("单位：", start, end) >= 0 or text.find("部门：", start, end) >= 0:
+    if _LABEL_COLON.search(text, start + 2, end):  # (the word must start at or after ``start``)
         for match in _LINE_CLAUSE.finditer(text, start, end):
             if any(c.start <= match.start() < c.end for c in clauses):
                 continue

@@ -17,9 +17,12 @@ _MONTH_END = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10:
 
 # Patterns start with a literal or a digit class so the regex engine can skip ahead quickly.
 _LABELLED_DEADLINE = re.compile(r"(?:完成|办结)(?:时限|时间)[：:]\s*(?P<value>[^）)；;。，\n]{1,30})")
+# The same from its 时 (a literal first character: the scan jumps from 时 to 时, where the
+# alternation tested every character); the match starts two characters earlier (see
+# _labelled_deadlines).
+_LABELLED_DEADLINE_AT_SHI = re.compile(r"时(?<=完成时|办结时)[限间][：:]\s*(?P<value>[^）)；;。，\n]{1,30})")
 _ONGOING = re.compile(r"(?:长期坚持|长期推进|持续推进|持续实施|常态化推进)(?=[）)；;。，\n]|$)")
-# _ONGOING split by first word, each scanned only when its word occurs: a literal first word lets
-# the regex engine jump to it.  The matches cannot overlap, so together they are _ONGOING's.
+# _ONGOING split by first word: a literal first word lets the regex engine jump to it.  The matches cannot overlap, so together they are _ONGOING's.
 _ONGOING_SCANS = tuple(
     (word, re.compile(word + rest + r"(?=[）)；;。，\n]|$)"))
     for word, rest in (("长期", "(?:坚持|推进)"), ("持续", "(?:推进|实施)"), ("常态化", "推进"))
@@ -88,23 +91,21 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
     """Deadlines in ``text[start:end]``: 完成时限：…, 2025年底前, 到2027年, 长期坚持."""
     region = text[start:end]
     labelled_spans: list[Span] = []
-    if "时限" in region or "时间：" in region:
-        for match in _LABELLED_DEADLINE.finditer(text, start, end):
-            value = match.group("value").strip()
-            value_start = match.start("value")
-            labelled_spans.append(Span(match.start(), match.end()))
-            inner = _DATED.search(value)
-            date = _date_of(inner) if inner else None
-            if _ONGOING.match(value):
-                kind = "ongoing"
-            elif value.startswith("每"):
-                kind = "recurring"
-            else:
-                kind = "date" if date else "period"
-            yield Deadline(value, Span(value_start, value_start + len(value)), date, kind)
-    ongoing = [
-        match for word, scan in _ONGOING_SCANS if word in region for match in scan.finditer(text, start, end)
-    ]
+    for begin, match in _labelled_deadlines(text, start, end, region):
+        value = match.group("value").strip()
+        value_start = match.start("value")
+        labelled_spans.append(Span(begin, match.end()))
+        inner = _DATED.search(value)
+        date = _date_of(inner) if inner else None
+        if _ONGOING.match(value):
+            kind = "ongoing"
+        elif value.startswith("每"):
+            kind = "recurring"
+        else:
+            kind = "date" if date else "period"
+        yield Deadline(value, Span(value_start, value_start + len(value)), date, kind)
+    # each literal-first scan costs about what an ``in`` test for its word would: no test first
+    ongoing = [match for _, scan in _ONGOING_SCANS for match in scan.finditer(text, start, end)]
     if len(ongoing) > 1:
         ongoing.sort(key=_match_start)
     for match in ongoing:
@@ -127,7 +128,9 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
         begin = dated.start()
         if labelled_spans and _inside(begin, labelled_spans):
             continue
-        half, quarter, month, year_end, before = dated.group("half", "q", "month", "yend", "before")
+        year_, half, quarter, month, day, year_end, before = dated.group(
+            "year", "half", "q", "month", "day", "yend", "before"
+        )
         has_period = bool(half or quarter or month or year_end)
         lead = begin > start and text[begin - 1] in _LEAD_WORDS
         if not (has_period or before or lead):
@@ -135,7 +138,29 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
         if lead:
             begin -= 1
         kind = "date" if (has_period or before) else "period"
-        yield Deadline(text[begin : dated.end()], Span(begin, dated.end()), _date_of(dated), kind)
+        finish = dated.end()
+        date = _iso_date(year_, month, day, half, quarter)
+        yield Deadline(text[begin:finish], _new_span(Span, (begin, finish)), date, kind)
+
+
+def _labelled_deadlines(text: str, start: int, end: int, region: str) -> list[tuple[int, re.Match[str]]]:
+    """``(start, match)`` for each match of ``_LABELLED_DEADLINE.finditer(text, start, end)``, which
+    is searched only when ``region`` (``text[start:end]``) holds 时限 or 时间：.
+
+    Found from their 时 by ``_LABELLED_DEADLINE_AT_SHI``, whose matches end where the original's
+    do; a match whose 完成/办结 would lie before ``start`` or inside the previous match is not one
+    of the original scan's.  The substring tests, once a gate, now run only when a match is found.
+    """
+    found = []
+    floor = start  # where the original scan resumes
+    for match in _LABELLED_DEADLINE_AT_SHI.finditer(text, start + 2, end):
+        begin = match.start() - 2
+        if begin >= floor:
+            floor = match.end()
+            found.append((begin, match))
+    if found and "时限" not in region and "时间：" not in region:
+        return []
+    return found
 
 
 def _match_start(match: re.Match[str]) -> int:
@@ -147,18 +172,27 @@ def _inside(position: int, spans: list[Span]) -> bool:
 
 
 def _date_of(match: re.Match[str]) -> str | None:
-    year = int(match.group("year"))
-    if match.group("day") and match.group("month"):
-        month, day = int(match.group("month")), int(match.group("day"))
-    elif match.group("month"):
-        month = int(match.group("month"))
+    """The ISO date a ``_DATED`` match resolves to (the end of the period it names), or None."""
+    return _iso_date(*match.group("year", "month", "day", "half", "q"))
+
+
+def _iso_date(
+    year_text: str, month_text: str | None, day_text: str | None, half: str | None, quarter_text: str | None
+) -> str | None:
+    """:func:`_date_of` from the match's groups (fetched by one ``group`` call: this runs for every
+    dated deadline of a corpus)."""
+    year = int(year_text)
+    if day_text and month_text:
+        month, day = int(month_text), int(day_text)
+    elif month_text:
+        month = int(month_text)
         if not 1 <= month <= 12:
             return None
         day = _MONTH_END[month]
-    elif match.group("half") == "上半年":
+    elif half == "上半年":
         month, day = 6, 30
-    elif match.group("q"):
-        quarter = cn_to_int(match.group("q").strip("第季度")) or 4
+    elif quarter_text:
+        quarter = cn_to_int(quarter_text.strip("第季度")) or 4
         month = min(quarter, 4) * 3
         day = _MONTH_END[month]
     else:
@@ -166,6 +200,10 @@ def _date_of(match: re.Match[str]) -> str | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# Span(a, b) without the named tuple's Python-level __new__ (measurably cheaper per deadline).
+_new_span = tuple.__new__
 
 
 def find_targets(text: str, start: int, end: int) -> Iterator[Target]:

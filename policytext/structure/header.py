@@ -55,14 +55,23 @@ def parse_date(text: str) -> str | None:
     """ISO date of ``2025年2月8日`` or ``二〇二五年二月八日``; ``None`` if neither or invalid."""
     match = _DATE_ISO.search(text)
     if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = _DATE_CN.search(text)
-        if not match:
-            return None
-        year = cn_digits_to_int(match.group(1)) or 0
-        month = cn_to_int(match.group(2)) or 0
-        day = cn_to_int(match.group(3)) or 0
+        return _iso_date(match)
+    match = _DATE_CN.search(text)
+    if not match:
+        return None
+    year = cn_digits_to_int(match.group(1)) or 0
+    month = cn_to_int(match.group(2)) or 0
+    day = cn_to_int(match.group(3)) or 0
+    return _valid_iso(year, month, day)
+
+
+def _iso_date(match: re.Match[str]) -> str | None:
+    """The ISO date of a ``_DATE_ISO`` match (None if invalid)."""
+    year, month, day = match.groups()
+    return _valid_iso(int(year), int(month), int(day))
+
+
+def _valid_iso(year: int, month: int, day: int) -> str | None:
     if not (1900 <= year <= 2100 and 1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"
@@ -118,9 +127,9 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             issuer = line
             body_start = end + 1
             continue
-        if index > 0 and _DATE_ISO.match(line) and _HISTORY.search(line):
+        if index > 0 and (found := _DATE_ISO.match(line)) and _HISTORY.search(line):
             # a law's enactment history: "2018年1月23日…第三十五次会议修正"; the latest date wins
-            date, date_span = parse_date(line), Span(start, start + _DATE_ISO.match(line).end())  # type: ignore[union-attr]
+            date, date_span = _iso_date(found), Span(start, start + found.end())
             continue
         if index > 0 and len(line) > 60:
             break  # the preamble has begun

@@ -17,33 +17,43 @@ from policytext.model import OutlineNode, Span
 from policytext.structure.numbers import circled_to_int, cn_to_int
 
 _CN = "一二三四五六七八九十百零〇两"
-_LABEL = re.compile(
-    rf"""
-    (?P<legal>第(?P<legal_num>[{_CN}\d]{{1,6}})(?P<legal_kind>编|部分|章|节|条)(?!例|件|款|项|规定|之))
-    |(?P<cn>(?P<cn_num>[一二三四五六七八九十]{{1,3}})、)
-    |(?P<paren_cn>（(?P<paren_cn_num>[一二三四五六七八九十]{{1,3}})）)
-    |(?P<arabic>(?P<arabic_num>\d{{1,3}})[.、](?![\d.]))
-    |(?P<paren_arabic>（(?P<paren_arabic_num>\d{{1,3}})）)
-    |(?P<circled>[①-⑳])
-    """,
-    re.X,
+_LEGAL_LABEL = (
+    rf"(?P<legal>第(?P<legal_num>[{_CN}\d]{{1,6}})(?P<legal_kind>编|部分|章|节|条)(?!例|件|款|项|规定|之))"
 )
+_OTHER_LABELS = r"""
+    (?P<cn>(?P<cn_num>[一二三四五六七八九十]{1,3})、)
+    |(?P<paren_cn>（(?P<paren_cn_num>[一二三四五六七八九十]{1,3})）)
+    |(?P<arabic>(?P<arabic_num>\d{1,3})[.、](?![\d.]))
+    |(?P<paren_arabic>（(?P<paren_arabic_num>\d{1,3})）)
+    |(?P<circled>[①-⑳])
+"""
+_LABEL = re.compile(_LEGAL_LABEL + "|" + _OTHER_LABELS, re.X)
 # Where an item may start: a label at a line start, or right after a clause or a sentence on the
 # same line ("…）（二）创新…").  The label is captured inside a lookahead (group 1), so that the
 # "）" closing one inline label can precede the next.  One scan per start character: with a
 # literal first character the regex engine jumps between candidates, while a character class
 # makes it test every position (about twice as slow over long texts).
-_LINE_ITEM = re.compile(r"\n(?=(" + _LABEL.pattern + "))", re.X)
+# Each scan first tests the character after its start against the labels' first characters: one
+# set test rejects most positions before the alternation is tried.
+_LINE_ITEM = re.compile(r"\n(?=[第一二三四五六七八九十（\d①-⑳])(?=(" + _LABEL.pattern + "))", re.X)
 _FIRST_ITEM = re.compile(r"(?=(" + _LABEL.pattern + "))", re.X)
+# Mid-line, legal labels (第X条) never start an item, so these scans leave them out.
 _INLINE_ITEMS = tuple(
-    (char, re.compile(re.escape(char) + r"(?=(" + _LABEL.pattern + "))", re.X)) for char in "。）]】"
+    (
+        char,
+        re.compile(re.escape(char) + r"(?=[一二三四五六七八九十（\d①-⑳])(?=(" + _OTHER_LABELS + "))", re.X),
+    )
+    for char in "。）]】"
 )
 _LEGAL_STYLE = {"编": "part", "部分": "part", "章": "chapter", "节": "section", "条": "article"}
 _LEGAL_RANK = {"part": 0, "chapter": 1, "section": 2, "article": 3}
 _BARE_STYLES = frozenset({"chapter", "part", "section"})  # may stand alone on a line
 _TITLE_MAX = 40  # a heading sentence ending in 。 is at most this long
 _BARE_MAX = 60  # a bare heading line (no sentence end) is at most this long
-_SENTENCE_END = re.compile("[。；！？]")
+_SENTENCE_ENDS = "。；！？"
+# The spaces after a label, then the heading's characters up to a line or sentence end (at most
+# _BARE_MAX + 1 of them: see _heading).
+_HEADING_RUN = re.compile(f" *+([^\n{_SENTENCE_ENDS}]{{0,{_BARE_MAX + 1}}}+)")
 
 
 class FlatOutline:
@@ -127,7 +137,9 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     One loop over the candidate labels in document order: an item ends where the next item of the
     same or a shallower depth begins, its parent is the nearest earlier item still open then, and
     its node is built as soon as it ends (its children are built by then).  The loop runs once
-    per numbered item (some 250,000 times over the laws corpus), so it is written for speed.
+    per numbered item (some 250,000 times over the laws corpus), so it is written for speed:
+    the item found last lives in local variables (``cur_*``) and most items (87 % in laws) end
+    there, childless, without ever being stored in the list of open items.
     """
     flat = FlatOutline()
     roots, nodes, parents, styles = flat.roots, flat.nodes, flat.parents, flat.styles
@@ -135,10 +147,13 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     candidate_info = _candidate_info
     new_span = tuple.__new__  # Span(a, b) without the named tuple's Python-level __new__
     last_number: dict[str, int] = {}
-    stack: list[str] = []  # open styles, outermost first (see _depth)
-    # items not ended yet, outermost first: [index, start, label end, line end (-1: not looked up
-    # yet, most articles never need it), label, number, style, depth, children or None]
+    stack: tuple[str, ...] = ()  # open styles, outermost first (see _open_style)
+    # the open items that have children, outermost first: [index, start, label end, line end (-1:
+    # not looked up yet, most items never need it), label, number, style, depth, children]
     open_items: list[list[Any]] = []
+    # the item found last (still open; no child yet), if any (cur_index >= 0)
+    cur_index, cur_start, cur_end, cur_limit, cur_depth = -1, 0, 0, -1, -1
+    cur_label, cur_style, cur_number = "", "", 0
     label, style, number, end = "", "", 0, 0
     candidates, mid_line = _candidates(text, body_start)
     for match in candidates:
@@ -160,61 +175,120 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
                 stop = pos - 1  # an item ends before the newline that ends its last line
                 if implausible or (needs_text and (end == text_end or text[end] == "\n")):
                     continue  # a bare "1." or "一、" line with nothing after it is not an item
-            elif last_number.get(style) != number - 1 or not open_items:
+            elif last_number.get(style) != number - 1 or cur_index < 0:
                 continue  # mid-line: only the next number of an open style starts an item
-            else:
-                last = open_items[-1]  # the item found last is still open
-                if last[3] < 0:
-                    last[3] = _line_end(text, last[1])
-                if pos < last[3]:
-                    last[3] = pos
+            else:  # the item found last is cut short at its first line
+                if cur_limit < 0:
+                    cur_limit = _line_end(text, cur_start)
+                if pos < cur_limit:
+                    cur_limit = pos
                 stop = pos
             # the common case, an item of the innermost open style, keeps the stack as it is
-            depth = len(stack) - 1 if stack and stack[-1] == style else _depth(stack, style)
-        while open_items and open_items[-1][7] >= depth:
-            index, start, label_end, heading_limit, item_label, item_number, item_style, item_depth, kids = (
-                open_items.pop()
-            )
-            while stop > start and text[stop - 1] in "\n ":
-                stop -= 1
-            if item_style == "article" and (label_end == text_end or text[label_end] not in " （"):
-                title, heading_end = None, label_end  # the common case: no caption (see _caption)
+            if stack and stack[-1] == style:
+                depth = len(stack) - 1
             else:
-                if heading_limit < 0:
-                    heading_limit = _line_end(text, start)
-                if kids is not None and kids[0].span.start < heading_limit:
-                    heading_limit = kids[0].span.start
-                if item_style == "article":
-                    title, heading_end = _caption(text, label_end, heading_limit)
+                stack = _open_style(stack, style)
+                depth = len(stack) - 1
+        if cur_index >= 0:
+            if depth > cur_depth:  # the item found last gets its first child: it stays open
+                open_items.append(
+                    [
+                        cur_index,
+                        cur_start,
+                        cur_end,
+                        cur_limit,
+                        cur_label,
+                        cur_number,
+                        cur_style,
+                        cur_depth,
+                        [],
+                    ]
+                )
+            else:  # it ends, childless (the common case)
+                while stop > cur_start and text[stop - 1] in "\n ":
+                    stop -= 1
+                if cur_style != "article":  # (what _title does, one call less)
+                    title, heading_end = _heading(text, cur_end, cur_limit if cur_limit >= 0 else text_end)
+                elif cur_end == text_end or text[cur_end] not in " （":
+                    title, heading_end = None, cur_end  # the common case: no caption (see _caption)
                 else:
-                    title, heading_end = _heading(text, label_end, heading_limit)
-            node = OutlineNode(
-                item_label,
-                item_number,
-                item_style,
-                item_depth,
-                title,
-                new_span(Span, (start, stop)),
-                new_span(Span, (start, heading_end)),
-                () if kids is None else tuple(kids),
-            )
-            nodes[index] = node
-            if not open_items:
-                roots.append(node)
-            elif open_items[-1][8] is None:
-                open_items[-1][8] = [node]
-            else:
-                open_items[-1][8].append(node)
+                    title, heading_end = _title(text, cur_style, cur_start, cur_end, cur_limit, text_end)
+                node = OutlineNode(
+                    cur_label,
+                    cur_number,
+                    cur_style,
+                    cur_depth,
+                    title,
+                    new_span(Span, (cur_start, stop)),
+                    new_span(Span, (cur_start, heading_end)),
+                    (),
+                )
+                nodes[cur_index] = node
+                if open_items:
+                    open_items[-1][8].append(node)
+                else:
+                    roots.append(node)
+                while open_items and open_items[-1][7] >= depth:
+                    _close(text, open_items, stop, nodes, roots)
         if match is None:
             break
-        index = len(nodes)
+        cur_index = len(nodes)
         parents.append(open_items[-1][0] if open_items else -1)
-        open_items.append([index, pos, end, -1, label, number, style, depth, None])
         nodes.append(None)  # type: ignore[arg-type]  # the node is built when the item ends
         styles.append(style)
+        cur_start, cur_end, cur_limit, cur_depth = pos, end, -1, depth
+        cur_label, cur_style, cur_number = label, style, number
         if mid_line:
             last_number[style] = number
     return flat
+
+
+def _close(
+    text: str, open_items: list[list[Any]], stop: int, nodes: list[OutlineNode], roots: list[OutlineNode]
+) -> None:
+    """End the innermost open item that has children, at ``stop`` (trailing blanks dropped)."""
+    index, start, label_end, limit, label, number, style, depth, kids = open_items.pop()
+    while stop > start and text[stop - 1] in "\n ":
+        stop -= 1
+    if style == "article" and (label_end == len(text) or text[label_end] not in " （"):
+        title, heading_end = None, label_end
+    else:
+        title, heading_end = _title(text, style, start, label_end, limit, kids[0].span.start)
+    node = OutlineNode(
+        label,
+        number,
+        style,
+        depth,
+        title,
+        _new_span(Span, (start, stop)),
+        _new_span(Span, (start, heading_end)),
+        tuple(kids),
+    )
+    nodes[index] = node
+    if open_items:
+        open_items[-1][8].append(node)
+    else:
+        roots.append(node)
+
+
+def _title(
+    text: str, style: str, start: int, label_end: int, limit: int, first_child: int
+) -> tuple[str | None, int]:
+    """Title and heading end of an item: an article's caption, else its heading sentence.
+
+    The heading ends at the end of the item's first line, at ``limit`` if that is set (>= 0: the
+    start of an item found later on the line), and at ``first_child`` (the first child's start,
+    or the text's end) at the latest.
+    """
+    if style == "article":
+        line_end = limit if limit >= 0 else _line_end(text, start)
+        return _caption(text, label_end, min(line_end, first_child))
+    # (the heading stops at the line end by itself: no need to look it up)
+    return _heading(text, label_end, min(limit, first_child) if limit >= 0 else first_child)
+
+
+# Span(a, b) without the named tuple's Python-level __new__.
+_new_span = tuple.__new__
 
 
 @lru_cache(maxsize=4096)
@@ -260,7 +334,7 @@ def _candidates(text: str, body_start: int) -> tuple[Iterable[re.Match[str] | No
             for char, pattern in _INLINE_ITEMS
             if char in text
             for match in pattern.finditer(text, scan_from)
-            if match.group(1)[0] != "第" and match.end() >= body_start
+            if match.end() >= body_start
         ]
     if not inline:
         return chain(first, _LINE_ITEM.finditer(text, scan_from), (None,)), False
@@ -274,21 +348,23 @@ def _match_end(match: re.Match[str] | None) -> int:
     return match.end() if match is not None else 0
 
 
-def _depth(stack: list[str], style: str) -> int:
-    """Depth of an item of ``style``, updating the stack of open styles.
+@lru_cache(maxsize=1024)
+def _open_style(stack: tuple[str, ...], style: str) -> tuple[str, ...]:
+    """The stack of open styles once an item of ``style`` opens; its depth is the new length - 1.
 
     Depth follows the order in which styles open, as a reader does; a chapter closes any open
-    article/section, and a non-legal style never holds a legal one.
+    article/section, and a non-legal style never holds a legal one.  Documents switch between a
+    few stacks all the time (article → its sub-items → the next article): hence the cache.
     """
     if style in stack:
-        del stack[stack.index(style) + 1 :]
-    else:
-        rank = _LEGAL_RANK.get(style)
-        if rank is not None:
-            while stack and (_LEGAL_RANK.get(stack[-1], -1) >= rank or stack[-1] not in _LEGAL_RANK):
-                stack.pop()
-        stack.append(style)
-    return len(stack) - 1
+        return stack[: stack.index(style) + 1]
+    rank = _LEGAL_RANK.get(style)
+    if rank is not None:
+        kept = list(stack)
+        while kept and (_LEGAL_RANK.get(kept[-1], -1) >= rank or kept[-1] not in _LEGAL_RANK):
+            kept.pop()
+        stack = tuple(kept)
+    return (*stack, style)
 
 
 def _caption(text: str, label_end: int, line_end: int) -> tuple[str | None, int]:
@@ -303,23 +379,25 @@ def _caption(text: str, label_end: int, line_end: int) -> tuple[str | None, int]
     return None, label_end
 
 
-def _heading(text: str, label_end: int, line_end: int) -> tuple[str | None, int]:
+def _heading(text: str, label_end: int, limit: int) -> tuple[str | None, int]:
     """The heading sentence: a bare heading line, or a short first sentence ending in 。.
 
-    ``line_end`` is the end of the item's first line, or its first child's start if earlier.
+    The heading ends at the end of the item's first line, or at ``limit`` if earlier (its first
+    child's start).  One regex match finds where: the run of characters after the label up to a
+    line end or a sentence end, looked at for no more than 61 characters, beyond which the
+    result cannot change.
     """
-    begin = label_end
-    while begin < line_end and text[begin] == " ":
-        begin += 1
-    if begin >= line_end:
+    if limit <= label_end:
         return None, label_end
-    # only the first _BARE_MAX + 1 characters can decide: a sentence end further on makes no title
-    end = _SENTENCE_END.search(text, begin, min(line_end, begin + _BARE_MAX + 1))
-    if end is None:
+    run = _HEADING_RUN.match(text, label_end, limit)
+    begin, stop = run.span(1)  # type: ignore[union-attr]  # the pattern matches the empty string
+    at_line_end = stop == limit or text[stop] == "\n"
+    if begin == stop and at_line_end:
+        return None, label_end  # nothing after the label
+    if not at_line_end and text[stop] in _SENTENCE_ENDS:
+        # a sentence end within the first _BARE_MAX + 1 characters
+        return (text[begin:stop], stop + 1) if stop - begin <= _TITLE_MAX else (None, label_end)
+    if at_line_end and stop - begin <= _BARE_MAX:
         # a bare heading line ("一、夯实教育基础支撑"), possibly ending with a colon
-        if line_end - begin <= _BARE_MAX:
-            return text[begin:line_end].rstrip(" ：:，"), line_end
-        return None, label_end
-    if end.start() - begin <= _TITLE_MAX:
-        return text[begin : end.start()], end.end()
+        return text[begin:stop].rstrip(" ：:，"), stop
     return None, label_end

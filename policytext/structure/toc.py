@@ -17,6 +17,11 @@ from policytext.model import Span
 _ENTRY = re.compile(r"(?:\.{4,}|…{2,}|·{4,}|．{4,}|(?:\. ){4,})[ \t]*\d{1,4}[ \t]*$")
 _HEADING = re.compile(r"[ \t]*目[ \t\u3000]*录[ \t]*")
 _LEADERS = ("....", "……", "····", "．．．．", ". . . . ")
+# The leaders by their character: a one-character ``in`` test is two to three times cheaper than
+# a longer one (the search jumps between occurrences of the character), and most texts lack all four.
+_LEADERS_BY_CHAR = tuple(
+    (char, tuple(leader for leader in _LEADERS if leader[0] == char)) for char in ".…·．"
+)
 #: A table of contents has at least this many entries.
 MIN_ENTRIES = 3
 #: An entry's heading may wrap onto a line of its own (no leader) of at most this length.
@@ -29,7 +34,9 @@ def table_of_contents(text: str) -> Span | None:
     The span ends at the start of the line after the last entry, which is where the outline
     scan may begin.
     """
-    if not any(leader in text for leader in _LEADERS):
+    if not any(
+        char in text and any(leader in text for leader in leaders) for char, leaders in _LEADERS_BY_CHAR
+    ):
         return None  # the common case, decided by substring tests alone
     lines = line_spans(text)
     for number, (start, end) in enumerate(lines):
