@@ -147,6 +147,8 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     candidate_info = _candidate_info
     new_span = tuple.__new__  # Span(a, b) without the named tuple's Python-level __new__
     last_number: dict[str, int] = {}
+    style_depth: dict[str, int] = {}  # the depth each non-legal style last opened at
+    depth_limit = 1 << 30
     stack: tuple[str, ...] = ()  # open styles, outermost first (see _open_style)
     # the open items that have children, outermost first: [index, start, label end, line end (-1:
     # not looked up yet, most items never need it), label, number, style, depth, children]
@@ -187,8 +189,15 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
             if stack and stack[-1] == style:
                 depth = len(stack) - 1
             else:
-                stack = _open_style(stack, style)
+                shallower = style_depth.get(style, depth_limit)
+                if number != 1 and shallower < len(stack) and style not in stack and not _has_legal(stack, style):
+                    # a list does not start at （二）: a missing （一） left this item of a known,
+                    # shallower style looking like the first child of the item before it
+                    stack = (*stack[:shallower], style)
+                else:
+                    stack = _open_style(stack, style)
                 depth = len(stack) - 1
+                style_depth[style] = depth
         if cur_index >= 0:
             if depth > cur_depth:  # the item found last gets its first child: it stays open
                 open_items.append(
@@ -349,6 +358,12 @@ def _match_end(match: re.Match[str] | None) -> int:
 
 
 @lru_cache(maxsize=1024)
+def _has_legal(stack: tuple[str, ...], style: str) -> bool:
+    """Whether ``style`` or an open style is a legal one (第X章/条): articles hold their own
+    (一)(二) lists, which the missing-first-item repair must not touch."""
+    return style in _LEGAL_RANK or any(open_style in _LEGAL_RANK for open_style in stack)
+
+
 def _open_style(stack: tuple[str, ...], style: str) -> tuple[str, ...]:
     """The stack of open styles once an item of ``style`` opens; its depth is the new length - 1.
 
