@@ -147,8 +147,7 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     candidate_info = _candidate_info
     new_span = tuple.__new__  # Span(a, b) without the named tuple's Python-level __new__
     last_number: dict[str, int] = {}
-    style_depth: dict[str, int] = {}  # the depth each non-legal style last opened at
-    depth_limit = 1 << 30
+    style_depth: dict[str, int] = {}  # the depth each style last opened at (see _open_style)
     stack: tuple[str, ...] = ()  # open styles, outermost first (see _open_style)
     # the open items that have children, outermost first: [index, start, label end, line end (-1:
     # not looked up yet, most items never need it), label, number, style, depth, children]
@@ -189,13 +188,8 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
             if stack and stack[-1] == style:
                 depth = len(stack) - 1
             else:
-                shallower = style_depth.get(style, depth_limit)
-                if number != 1 and shallower < len(stack) and style not in stack and not _has_legal(stack, style):
-                    # a list does not start at （二）: a missing （一） left this item of a known,
-                    # shallower style looking like the first child of the item before it
-                    stack = (*stack[:shallower], style)
-                else:
-                    stack = _open_style(stack, style)
+                # an item that does not start its list may go back to its style's last depth
+                stack = _open_style(stack, style, None if number == 1 else style_depth.get(style))
                 depth = len(stack) - 1
                 style_depth[style] = depth
         if cur_index >= 0:
@@ -358,18 +352,16 @@ def _match_end(match: re.Match[str] | None) -> int:
 
 
 @lru_cache(maxsize=1024)
-def _has_legal(stack: tuple[str, ...], style: str) -> bool:
-    """Whether ``style`` or an open style is a legal one (第X章/条): articles hold their own
-    (一)(二) lists, which the missing-first-item repair must not touch."""
-    return style in _LEGAL_RANK or any(open_style in _LEGAL_RANK for open_style in stack)
-
-
-def _open_style(stack: tuple[str, ...], style: str) -> tuple[str, ...]:
+def _open_style(stack: tuple[str, ...], style: str, known_depth: int | None = None) -> tuple[str, ...]:
     """The stack of open styles once an item of ``style`` opens; its depth is the new length - 1.
 
     Depth follows the order in which styles open, as a reader does; a chapter closes any open
-    article/section, and a non-legal style never holds a legal one.  Documents switch between a
-    few stacks all the time (article → its sub-items → the next article): hence the cache.
+    article/section, and a non-legal style never holds a legal one.  ``known_depth`` is the depth
+    at which the style last opened, given for an item that does not start its list: a plan that
+    lost its （一） prints 1. 2. 3. （二）, and （二） goes back to the depth of its style rather than
+    becoming the first child of 3. (articles keep their own (一)(二) lists: no repair among legal
+    styles).  Documents switch between a few stacks all the time (article → its sub-items → the
+    next article): hence the cache.
     """
     if style in stack:
         return stack[: stack.index(style) + 1]
@@ -379,6 +371,8 @@ def _open_style(stack: tuple[str, ...], style: str) -> tuple[str, ...]:
         while kept and (_LEGAL_RANK.get(kept[-1], -1) >= rank or kept[-1] not in _LEGAL_RANK):
             kept.pop()
         stack = tuple(kept)
+    elif known_depth is not None and known_depth < len(stack) and not any(s in _LEGAL_RANK for s in stack):
+        stack = stack[:known_depth]
     return (*stack, style)
 
 
