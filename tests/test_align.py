@@ -477,3 +477,37 @@ def test_base_z_normalises_each_lower_unit_among_its_candidates(city, national):
     assert z.mean() == pytest.approx(0.0, abs=1e-9) and z.std() == pytest.approx(1.0)
     assert int(np.argmax(z)) == int(np.argmax(base))  # a monotone rescaling of the base similarity
     assert feature_matrix(signals[:1], [0])[0, column] == 0.0  # one candidate: no spread, 0
+
+
+def test_relative_positions_run_from_first_to_last_unit(national, provincial, tmp_path):
+    """``position``: where a unit sits in its document, 0 for the first and 1 for the last unit
+    of each document; the index keeps them, also after a round trip through a file."""
+    from policytext.align.units import relative_positions
+
+    units = split_units(national)
+    positions = relative_positions(units)
+    assert positions[0] == 0.0 and positions[-1] == 1.0
+    assert positions == sorted(positions) and len(set(positions)) == len(units)
+    index = AlignIndex.build([national, provincial])
+    for doc in range(2):
+        own = index.positions[index.unit_docs == doc]
+        assert own[0] == 0.0 and own[-1] == 1.0
+    index.save(tmp_path / "both.index")
+    assert np.array_equal(AlignIndex.load(tmp_path / "both.index").positions, index.positions)
+    assert relative_positions(units[:1]) == [0.5]  # a one-unit document sits in the middle
+
+
+def test_position_signal_is_the_distance_between_positions(city, national):
+    """The ``position`` column holds the given distances; without them, the neutral 1/3; the
+    shipped rank model prefers, other things equal, the candidate at the same place."""
+    from policytext.align.score import SIGNALS, UNKNOWN_DISTANCE, PairScorer, feature_matrix
+
+    lower = next(u for u in split_units(city) if u.path[-1] == "（一）")
+    upper = split_units(national)
+    scorer = PairScorer(WordVectors.load_default())
+    signals = [scorer.signals(lower, u, 0.0) for u in upper]
+    column = SIGNALS.index("position")
+    distances = np.linspace(0.0, 1.0, len(upper))
+    assert np.array_equal(feature_matrix(signals, [0] * len(upper), None, distances)[:, column], distances)
+    assert set(feature_matrix(signals, [0] * len(upper))[:, column]) == {UNKNOWN_DISTANCE}
+    assert DEFAULT_CONFIG.weights["position"] < 0 and DEFAULT_CONFIG.link_weights["position"] < 0

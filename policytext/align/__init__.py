@@ -36,7 +36,7 @@ from policytext.align.score import (
     upper_best,
 )
 from policytext.align.semantic import WordVectors
-from policytext.align.units import AlignUnit, split_units
+from policytext.align.units import AlignUnit, relative_positions, split_units
 from policytext.model import Level, PolicyDocument
 
 __all__ = [
@@ -218,14 +218,27 @@ def _signals_against(
 
 
 def _score_rows(
-    index: AlignIndex, config: ScoringConfig, rows: list[tuple[list[int], list[PairSignals]]]
+    index: AlignIndex,
+    config: ScoringConfig,
+    rows: list[tuple[list[int], list[PairSignals]]],
+    positions: Sequence[float],
 ) -> list[list[Scored]]:
     """Scored and selected matches of units aligned together (the reciprocal ``upper_rel``
-    signal compares each unit with the others that have the same candidate)."""
+    signal compares each unit with the others that have the same candidate); ``positions``
+    are where each row's unit sits in its own document (the ``position`` signal)."""
     column_best = upper_best(rows)
     return [
-        config.select(score_candidates(config, ids, [index.doc_of(i) for i in ids], signals, column_best))
-        for ids, signals in rows
+        config.select(
+            score_candidates(
+                config,
+                ids,
+                [index.doc_of(i) for i in ids],
+                signals,
+                column_best,
+                np.abs(index.positions[ids] - position) if ids else None,
+            )
+        )
+        for (ids, signals), position in zip(rows, positions, strict=True)
     ]
 
 
@@ -243,7 +256,7 @@ def _match_units(
         _signals_against(index, scorer, unit, cands, "lower")
         for unit, cands in zip(units, candidates, strict=False)
     ]
-    return _score_rows(index, config, rows)
+    return _score_rows(index, config, rows, relative_positions(units))
 
 
 def _relays(
@@ -269,7 +282,8 @@ def _relays(
         cands = [c for c in _candidates(index, [unit.text], top_k, allowed)[0] if not formal(c[0])]
         relayed.append(unit_id)
         rows.append(_signals_against(index, scorer, unit, cands, "relay"))
-    for unit_id, found_row in zip(relayed, _score_rows(index, config, rows), strict=False):
+    scored = _score_rows(index, config, rows, index.positions[relayed].tolist())
+    for unit_id, found_row in zip(relayed, scored, strict=False):
         for found in found_row:
             relays[(unit_id, found.unit_id)] = (found.score, found.relation or "related")
     return relays

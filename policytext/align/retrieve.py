@@ -19,7 +19,7 @@ import numpy as np
 from scipy import sparse
 
 from policytext._util import atomic_open
-from policytext.align.units import AlignUnit, split_units
+from policytext.align.units import AlignUnit, relative_positions, split_units
 from policytext.errors import InputError
 from policytext.model import Level, PolicyDocument
 
@@ -139,6 +139,8 @@ class AlignIndex:
         self._starts = np.cumsum([0] + [d.n_units for d in docs])
         #: document number of every unit
         self.unit_docs = np.repeat(np.arange(len(docs)), [d.n_units for d in docs])
+        #: where every unit sits in its document, 0 (first) to 1 (last)
+        self.positions = np.array(relative_positions(units), dtype=float)
 
     # -- building ---------------------------------------------------------------------------
     @classmethod

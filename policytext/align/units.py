@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policytext._util import line_spans
@@ -107,6 +108,19 @@ def split_units(doc: PolicyDocument, kind: str = "auto", doc_index: int = 0) -> 
     else:
         raise ValueError(f"unknown unit kind {kind!r}; expected auto or one of {KINDS}")
     return [u for u in units if u.text.strip()]
+
+
+def relative_positions(units: Sequence[AlignUnit]) -> list[float]:
+    """Where each unit sits in its document: 0 for the first unit, 1 for the last (by ``index``).
+
+    A text that implements another follows its order (a regulation the chapters of its law, a
+    city plan the tasks of its province's plan), so the distance between two positions is a
+    signal (:data:`policytext.align.score.CONTEXT_SIGNALS`).  A document of one unit is at 0.5.
+    """
+    last: dict[int, int] = {}
+    for unit in units:
+        last[unit.doc] = max(last.get(unit.doc, 0), unit.index)
+    return [unit.index / last[unit.doc] if last[unit.doc] else 0.5 for unit in units]
 
 
 def choose_kind(doc: PolicyDocument) -> str:

@@ -55,6 +55,22 @@ _LEVEL_CUES = {
 _CUE_SCAN = re.compile(
     "|".join(re.escape(w[0]) + f"(?={re.escape(w[1:])})" for ws in _LEVEL_CUES.values() for w in ws)
 )
+# The same split by first character (全, 国, 各, 我, 省, 市, 县): seven literal-first scans, each
+# jumping between occurrences of its character, cost less than the one above, which tests every
+# character against the set of first characters.  Their matches together are _CUE_SCAN's.
+_CUE_FIRST_CHARS = dict.fromkeys(word[0] for words in _LEVEL_CUES.values() for word in words)
+_CUE_SCANS = tuple(
+    (
+        first,
+        re.compile(
+            re.escape(first)
+            + "(?="
+            + "|".join(re.escape(w[1:]) for ws in _LEVEL_CUES.values() for w in ws if w[0] == first)
+            + ")"
+        ),
+    )
+    for first in _CUE_FIRST_CHARS
+)
 #: the level of a cue, by its first two characters (which tell the cues apart)
 _CUE_LEVEL = {word[:2]: level for level, words in _LEVEL_CUES.items() for word in words}
 _STATED_SAMPLE = 3000  # the wording of the first 3,000 characters decides
@@ -350,13 +366,19 @@ def _unit(name: str, role: Any, start: int, end: int, default_level: Level | Non
 def _stated_level(text: str) -> Level:
     """The level the document's wording implies (全市, 我省, 全国 …), for documents without issuer or units.
 
-    One regex scan of the sample counts every cue (this runs for every law: they have no issuer),
-    where a ``str.count`` per cue word took 16 passes.
+    A literal-first regex scan of the sample per cue first character counts every cue (this runs
+    for every law: they have no issuer), where a ``str.count`` per cue word took 16 passes.
     """
     counts = dict.fromkeys(_LEVEL_CUES, 0)
-    for cue in _CUE_SCAN.finditer(text, 0, _STATED_SAMPLE):
-        at = cue.start()
-        counts[_CUE_LEVEL[text[at : at + 2]]] += 1
+    for first, scan in _CUE_SCANS:
+        # each scan starts at its character's first occurrence, found by str.find (a memchr, faster
+        # than the regex engine's scan); a character absent from the sample (often 我, 各) costs no scan
+        at = text.find(first, 0, _STATED_SAMPLE)
+        if at < 0:
+            continue
+        for cue in scan.finditer(text, at, _STATED_SAMPLE):
+            at = cue.start()
+            counts[_CUE_LEVEL[text[at : at + 2]]] += 1
     # max() keeps the first of equal counts, as Counter.most_common did
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else Level.UNKNOWN

@@ -28,6 +28,11 @@ _OTHER_LABELS = r"""
     |(?P<circled>[①-⑳])
 """
 _LABEL = re.compile(_LEGAL_LABEL + "|" + _OTHER_LABELS, re.X)
+# The scans below only need the label's text (its meaning is looked up once per distinct label,
+# see _candidate_info): the same alternatives without their named groups, which spares the
+# regex engine a dozen group marks at every candidate.
+_LABEL_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _LABEL.pattern)
+_OTHER_LABELS_PLAIN = re.sub(r"\(\?P<\w+>", "(?:", _OTHER_LABELS)
 # Where an item may start: a label at a line start, or right after a clause or a sentence on the
 # same line ("…）（二）创新…").  The label is captured inside a lookahead (group 1), so that the
 # "）" closing one inline label can precede the next.  One scan per start character: with a
@@ -35,13 +40,15 @@ _LABEL = re.compile(_LEGAL_LABEL + "|" + _OTHER_LABELS, re.X)
 # makes it test every position (about twice as slow over long texts).
 # Each scan first tests the character after its start against the labels' first characters: one
 # set test rejects most positions before the alternation is tried.
-_LINE_ITEM = re.compile(r"\n(?=[第一二三四五六七八九十（\d①-⑳])(?=(" + _LABEL.pattern + "))", re.X)
-_FIRST_ITEM = re.compile(r"(?=(" + _LABEL.pattern + "))", re.X)
+_LINE_ITEM = re.compile(r"\n(?=[第一二三四五六七八九十（\d①-⑳])(?=(" + _LABEL_PLAIN + "))", re.X)
+_FIRST_ITEM = re.compile(r"(?=(" + _LABEL_PLAIN + "))", re.X)
 # Mid-line, legal labels (第X条) never start an item, so these scans leave them out.
 _INLINE_ITEMS = tuple(
     (
         char,
-        re.compile(re.escape(char) + r"(?=[一二三四五六七八九十（\d①-⑳])(?=(" + _OTHER_LABELS + "))", re.X),
+        re.compile(
+            re.escape(char) + r"(?=[一二三四五六七八九十（\d①-⑳])(?=(" + _OTHER_LABELS_PLAIN + "))", re.X
+        ),
     )
     for char in "。）]】"
 )
@@ -144,7 +151,7 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     flat = FlatOutline()
     roots, nodes, parents, styles = flat.roots, flat.nodes, flat.parents, flat.styles
     text_end = len(text)
-    candidate_info = _candidate_info
+    candidate_info = _CANDIDATES
     new_span = tuple.__new__  # Span(a, b) without the named tuple's Python-level __new__
     last_number: dict[str, int] = {}
     style_depth: dict[str, int] = {}  # the depth each style last opened at (see _open_style)
@@ -152,6 +159,10 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     # the open items that have children, outermost first: [index, start, label end, line end (-1:
     # not looked up yet, most items never need it), label, number, style, depth, children]
     open_items: list[list[Any]] = []
+    # the innermost of them, as the loop needs it for every item: its index (-1: none), where its
+    # children go, and its depth (-2: none, below every depth)
+    parent_index, add_node, open_depth = -1, roots.append, -2
+    top_style, top_depth = "", -1  # the innermost open style (stack[-1]) and its depth
     # the item found last (still open; no child yet), if any (cur_index >= 0)
     cur_index, cur_start, cur_end, cur_limit, cur_depth = -1, 0, 0, -1, -1
     cur_label, cur_style, cur_number = "", "", 0
@@ -162,7 +173,7 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
             pos = stop = text_end
             depth = -1
         else:
-            info = candidate_info(match[1])
+            info = candidate_info[match[1]]
             if info is None:
                 continue
             label, style, number, length, needs_text, implausible = info
@@ -185,15 +196,17 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
                     cur_limit = pos
                 stop = pos
             # the common case, an item of the innermost open style, keeps the stack as it is
-            if stack and stack[-1] == style:
-                depth = len(stack) - 1
+            if style == top_style:
+                depth = top_depth
             else:
                 # an item that does not start its list may go back to its style's last depth
                 stack = _open_style(stack, style, None if number == 1 else style_depth.get(style))
-                depth = len(stack) - 1
+                depth = top_depth = len(stack) - 1
+                top_style = style
                 style_depth[style] = depth
         if cur_index >= 0:
             if depth > cur_depth:  # the item found last gets its first child: it stays open
+                nodes.append(None)  # type: ignore[arg-type]  # its place, before its children's; see _close
                 open_items.append(
                     [
                         cur_index,
@@ -207,6 +220,7 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
                         [],
                     ]
                 )
+                parent_index, add_node, open_depth = cur_index, open_items[-1][8].append, cur_depth
             else:  # it ends, childless (the common case)
                 while stop > cur_start and text[stop - 1] in "\n ":
                     stop -= 1
@@ -226,24 +240,30 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
                     new_span(Span, (cur_start, heading_end)),
                     (),
                 )
-                nodes[cur_index] = node
-                if open_items:
-                    open_items[-1][8].append(node)
-                else:
-                    roots.append(node)
-                while open_items and open_items[-1][7] >= depth:
-                    _close(text, open_items, stop, nodes, roots)
+                nodes.append(node)  # (no node was added since this one started: it had no child)
+                add_node(node)
+                if open_depth >= depth:
+                    while open_items and open_items[-1][7] >= depth:
+                        _close(text, open_items, stop, nodes, roots)
+                    parent_index, add_node, open_depth = _innermost(open_items, roots)
         if match is None:
             break
-        cur_index = len(nodes)
-        parents.append(open_items[-1][0] if open_items else -1)
-        nodes.append(None)  # type: ignore[arg-type]  # the node is built when the item ends
+        cur_index = len(nodes)  # where its node will go (added when it ends or gets a child)
+        parents.append(parent_index)
         styles.append(style)
         cur_start, cur_end, cur_limit, cur_depth = pos, end, -1, depth
         cur_label, cur_style, cur_number = label, style, number
         if mid_line:
             last_number[style] = number
     return flat
+
+
+def _innermost(open_items: list[list[Any]], roots: list[OutlineNode]) -> tuple[int, Any, int]:
+    """Index, ``append`` of the children and depth of the innermost open item (-1, roots, -2 if none)."""
+    if not open_items:
+        return -1, roots.append, -2
+    item = open_items[-1]
+    return item[0], item[8].append, item[7]
 
 
 def _close(
@@ -294,7 +314,6 @@ def _title(
 _new_span = tuple.__new__
 
 
-@lru_cache(maxsize=4096)
 def _candidate_info(raw: str) -> tuple[str, str, int, int, bool, bool] | None:
     """:func:`_label_info` plus what the outline loop checks at a line start, computed once per label.
 
@@ -308,6 +327,30 @@ def _candidate_info(raw: str) -> tuple[str, str, int, int, bool, bool] | None:
     label, style, number = info
     implausible = (style == "arabic" and number > 200) or (style == "article" and number > 2000)
     return label, style, number, len(raw), style not in _BARE_STYLES, implausible
+
+
+_CandidateInfo = tuple[str, str, int, int, bool, bool] | None
+
+
+class _CandidateCache(dict[str, _CandidateInfo]):
+    """:func:`_candidate_info` by label, computed on a label's first lookup.
+
+    The outline loop looks a label up for every candidate (256,000 times over the laws): a hit
+    here is one dict lookup, about half the cost of an ``lru_cache`` call.  Labels repeat across
+    documents, but their number is not bounded (第N条): the cache is emptied when it is full.
+    """
+
+    __slots__ = ()
+
+    def __missing__(self, raw: str) -> _CandidateInfo:
+        if len(self) >= _CACHE_SIZE:
+            self.clear()
+        info = self[raw] = _candidate_info(raw)
+        return info
+
+
+_CACHE_SIZE = 4096
+_CANDIDATES = _CandidateCache()
 
 
 def _line_end(text: str, position: int) -> int:

@@ -58,6 +58,7 @@ from policytext.align.score import (  # noqa: E402
     upper_best,
 )
 from policytext.align.semantic import WordVectors  # noqa: E402
+from policytext.align.units import relative_positions  # noqa: E402
 from policytext.errors import PolicyTextError  # noqa: E402
 from policytext.model import Level, PolicyDocument, Source  # noqa: E402
 from policytext.normalize import normalize  # noqa: E402
@@ -294,7 +295,9 @@ def _unit_at(units: list[Any], text: str, anchor: str) -> int | None:
     at = text.find(anchor)
     if at < 0:
         at = text.find(normalize(anchor).strip())
-    return next((i for i, u in enumerate(units) if u.span.start <= at < u.span.end), None) if at >= 0 else None
+    return (
+        next((i for i, u in enumerate(units) if u.span.start <= at < u.span.end), None) if at >= 0 else None
+    )
 
 
 def resolve_upper(
@@ -342,10 +345,13 @@ def compute_signals(groups: list[Group]) -> None:
         group.longest = np.zeros(shape)
         group.coverage = np.zeros(shape)
         group.blocked = np.ones(shape, dtype=bool)
+        positions = relative_positions(group.lower_units)
+        upper_positions = group.index.positions[ids]
         for number, row in enumerate(group.signals):
             if not row:
                 continue
-            group.features[number, ids] = feature_matrix(row, docs, best)
+            distances = np.abs(upper_positions - positions[group.items[number].unit_index])
+            group.features[number, ids] = feature_matrix(row, docs, best, distances)
             group.longest[number, ids] = [s.longest for s in row]
             group.coverage[number, ids] = [s.coverage for s in row]
             group.blocked[number, ids] = False
@@ -354,11 +360,20 @@ def compute_signals(groups: list[Group]) -> None:
 
 def predict(group: Group, config: ScoringConfig) -> list[list[Scored]]:
     docs = [group.index.units[i].doc for i in group.ids]
+    positions = relative_positions(group.lower_units)
+    upper_positions = group.index.positions[group.ids]
     return [
         config.select(
-            score_candidates(config, group.ids if row else [], docs if row else [], row, group.column_best)
+            score_candidates(
+                config,
+                group.ids if row else [],
+                docs if row else [],
+                row,
+                group.column_best,
+                np.abs(upper_positions - positions[item.unit_index]) if row else None,
+            )
         )
-        for row in group.signals
+        for item, row in zip(group.items, group.signals, strict=True)
     ]
 
 
