@@ -511,3 +511,11 @@ def test_position_signal_is_the_distance_between_positions(city, national):
     assert np.array_equal(feature_matrix(signals, [0] * len(upper), None, distances)[:, column], distances)
     assert set(feature_matrix(signals, [0] * len(upper))[:, column]) == {UNKNOWN_DISTANCE}
     assert DEFAULT_CONFIG.weights["position"] < 0 and DEFAULT_CONFIG.link_weights["position"] < 0
+    # one pair's link score from a dict of its signals agrees with the matrix form; a dict
+    # without ``position`` is scored as an unknown position, not as the same place
+    row = feature_matrix(signals, [0] * len(upper), None, distances)[-1]
+    named = dict(zip(SIGNALS, row.tolist(), strict=True))
+    assert DEFAULT_CONFIG.score(named) == pytest.approx(float(DEFAULT_CONFIG.scores(row[None, :])[0]))
+    named.pop("position")
+    unknown = {**named, "position": UNKNOWN_DISTANCE}
+    assert DEFAULT_CONFIG.score(named) == pytest.approx(DEFAULT_CONFIG.score(unknown))

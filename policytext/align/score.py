@@ -162,9 +162,11 @@ class ScoringConfig:
         return replace(self, weights=weights, link_weights=link)
 
     def score(self, signals: dict[str, float]) -> float:
-        """The link score of one pair from its signals (pair and context)."""
+        """The link score of one pair from its signals (pair and context; a missing ``position``
+        is :data:`UNKNOWN_DISTANCE`, any other missing signal 0)."""
         weights, bias = self._link()
-        z = bias + sum(weights.get(k, 0.0) * signals.get(k, 0.0) for k in SIGNALS)
+        given = {"position": UNKNOWN_DISTANCE, **signals}
+        z = bias + sum(weights.get(k, 0.0) * given.get(k, 0.0) for k in SIGNALS)
         return 1.0 / (1.0 + math.exp(-z))
 
     def scores(self, features: np.ndarray) -> np.ndarray:
