@@ -61,7 +61,6 @@ _SPACES = re.compile(r" +")
 _SPACES_BEFORE_NON_ASCII = re.compile(r" (?<!  ) *+(?![!-~])")
 # A Markdown heading marker ("## 第一章 总则") at a line start.
 _MD_HEADING = re.compile(r" *#{1,6}(?: +|$)", re.M)
-_BLANK_LINES = re.compile(r"\n\n+")  # what _drop_blank_lines does, as a pattern
 _TAB_RUN = re.compile(r" *\t[\t ]*")
 _EDGE_TABS = re.compile(r"^[\t ]+|[\t ]+$", re.M)
 # Half-width punctuation that becomes Chinese when a neighbour is Chinese.
@@ -188,8 +187,9 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
 
 
 def _drop_blank_lines(text: str) -> str:
-    """The non-empty lines, joined: ``_BLANK_LINES.sub("\\n", text).strip("\\n")``, but cheaper on
-    texts with a blank line after every paragraph (the Markdown laws: 360,000 of them)."""
+    """The non-empty lines, joined (blank-line runs become one newline, none at either end): a
+    split and a join cost less than a regex substitution on texts with a blank line after every
+    paragraph (the Markdown laws: 360,000 of them)."""
     return "\n".join(filter(None, text.split("\n")))
 
 
@@ -494,15 +494,11 @@ def _join_broken_title(text: str) -> str:
     return text
 
 
-# A candidate for _join_broken_headings: a numbered line without 。 followed by
-# a line of at most 12 characters; the remaining conditions are checked in Python.
-_BROKEN_HEADING = re.compile(
-    r"\n(?P<line>(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
-    r"[^\n。]{0,58}+)\n(?P<next>[^\n]{1,12}+)(?![^\n])"
-)
-# The same, faster: one set test of the line's first character rejects most lines before the
-# alternation is tried, and the numeral runs are possessive (no numeral can be the character
-# that ends a run: 章/节, 、 or ）), so an article line "第一条…" fails at once.
+# A candidate for _join_broken_headings: a numbered line (第X章/节, X、, （X）) without 。 followed
+# by a line of at most 12 characters; the remaining conditions are checked in Python.  For speed,
+# one set test of the line's first character rejects most lines before the alternation is tried,
+# and the numeral runs are possessive (no numeral can be the character that ends a run: 章/节, 、
+# or ）), so an article line "第一条…" fails at once.
 _BROKEN_HEADING_SCAN = re.compile(
     r"\n(?=[第一二三四五六七八九十（])"
     r"(?P<line>(?:第[一二三四五六七八九十百零〇两\d]++[章节]|[一二三四五六七八九十]++、|（[一二三四五六七八九十]++）)"

@@ -14,7 +14,6 @@ from hypothesis import strategies as st
 
 from policytext.model import Level
 from policytext.normalize import (
-    _BLANK_LINES,
     _CLUTTER_FIRST_CHARS,
     _CLUTTER_LINE_IN_TEXT,
     _CLUTTER_WORDS,
@@ -22,7 +21,7 @@ from policytext.normalize import (
 )
 from policytext.structure import _LEVEL_CUES, _stated_level, build_document
 from policytext.structure.clauses import _LABEL_COLON
-from policytext.structure.extract import _LABELLED_DEADLINE, _labelled_deadlines
+from policytext.structure.extract import _labelled_deadlines
 from policytext.structure.outline import (
     _BARE_MAX,
     _INLINE_ITEMS,
@@ -36,6 +35,10 @@ from policytext.structure.outline import (
 )
 from policytext.structure.toc import _LEADERS, _LEADERS_BY_CHAR
 from tests.test_structure_fast_paths import texts, with_range  # the same generators as round 2
+
+# The patterns the round replaced, as they were.
+_BLANK_LINES = re.compile(r"\n\n+")  # normalize: blank-line runs, before _drop_blank_lines
+_LABELLED_DEADLINE = re.compile(r"(?:完成|办结)(?:时限|时间)[：:]\s*(?P<value>[^）)；;。，\n]{1,30})")
 
 # -- _stated_level: one scan of cue first characters for 16 str.count calls -------------------------
 

@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 
 from policytext.model import OutlineNode, Span
 from policytext.normalize import (
-    _BROKEN_HEADING,
     _BROKEN_HEADING_SCAN,
     _DATE_LIKE,
     _FOOTER,
@@ -26,7 +25,7 @@ from policytext.normalize import (
     _cut_footer,
     _join_broken_title,
 )
-from policytext.structure import _CUE_SCAN, _CUE_SCANS
+from policytext.structure import _CUE_SCANS, _LEVEL_CUES
 from policytext.structure.extract import (
     _CITATION,
     _ONGOING_SCANS,
@@ -50,6 +49,17 @@ from policytext.structure.outline import (
     build_outline_flat,
 )
 from tests.test_structure_fast_paths import texts, with_range  # the same generators as round 2
+
+# The patterns the round replaced, as they were.
+# _stated_level: all cue words in one scan (a cue's first character, the rest in a look-ahead).
+_CUE_SCAN = re.compile(
+    "|".join(re.escape(w[0]) + f"(?={re.escape(w[1:])})" for ws in _LEVEL_CUES.values() for w in ws)
+)
+# _join_broken_headings: the candidate scan without the first-character test or possessive runs.
+_BROKEN_HEADING = re.compile(
+    r"\n(?P<line>(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
+    r"[^\n。]{0,58}+)\n(?P<next>[^\n]{1,12}+)(?![^\n])"
+)
 
 # -- outline: the loop keeps the innermost open item and style in local variables ------------------
 

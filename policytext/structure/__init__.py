@@ -49,15 +49,12 @@ _LEVEL_CUES = {
     Level.MUNICIPAL: ("全市", "我市", "市委", "市政府"),
     Level.COUNTY: ("全县", "我县", "县委", "县政府"),
 }
-# All cue words in one scan: each match is a cue's first character (the rest in a look-ahead),
-# so that the scan resumes at the next character and finds overlapping cues ("全省委") as the
-# separate counts did; no cue is a prefix of another, so one alternative at most fits a position.
-_CUE_SCAN = re.compile(
-    "|".join(re.escape(w[0]) + f"(?={re.escape(w[1:])})" for ws in _LEVEL_CUES.values() for w in ws)
-)
-# The same split by first character (全, 国, 各, 我, 省, 市, 县): seven literal-first scans, each
-# jumping between occurrences of its character, cost less than the one above, which tests every
-# character against the set of first characters.  Their matches together are _CUE_SCAN's.
+# The cue words, one scan per first character (全, 国, 各, 我, 省, 市, 县).  Each match is a cue's
+# first character (the rest in a look-ahead), so that a scan resumes at the next character and
+# finds overlapping cues ("全省委") as separate counts would; no cue is a prefix of another, so
+# one alternative at most fits a position.  Seven literal-first scans, each jumping between
+# occurrences of its character, cost less than one scan of all the cues, which tests every
+# character against the set of first characters.
 _CUE_FIRST_CHARS = dict.fromkeys(word[0] for words in _LEVEL_CUES.values() for word in words)
 _CUE_SCANS = tuple(
     (

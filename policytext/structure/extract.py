@@ -16,10 +16,9 @@ from policytext.structure.numbers import cn_to_int
 _MONTH_END = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
 
 # Patterns start with a literal or a digit class so the regex engine can skip ahead quickly.
-_LABELLED_DEADLINE = re.compile(r"(?:完成|办结)(?:时限|时间)[：:]\s*(?P<value>[^）)；;。，\n]{1,30})")
-# The same from its 时 (a literal first character: the scan jumps from 时 to 时, where the
-# alternation tested every character); the match starts two characters earlier (see
-# _labelled_deadlines).
+# A labelled deadline, (完成|办结)(时限|时间)[：:] and its value, found from its 时 (a literal first
+# character: the scan jumps from 时 to 时, where an alternation of the labels would test every
+# character); the label starts two characters before the match (see _labelled_deadlines).
 _LABELLED_DEADLINE_AT_SHI = re.compile(r"时(?<=完成时|办结时)[限间][：:]\s*(?P<value>[^）)；;。，\n]{1,30})")
 _ONGOING = re.compile(r"(?:长期坚持|长期推进|持续推进|持续实施|常态化推进)(?=[）)；;。，\n]|$)")
 # _ONGOING split by first word: a literal first word lets the regex engine jump to it.  The matches cannot overlap, so together they are _ONGOING's.
@@ -165,12 +164,13 @@ def _matches_from(text: str, first: str, scan: re.Pattern[str], start: int, end:
 
 
 def _labelled_deadlines(text: str, start: int, end: int, region: str) -> list[tuple[int, re.Match[str]]]:
-    """``(start, match)`` for each match of ``_LABELLED_DEADLINE.finditer(text, start, end)``, which
-    is searched only when ``region`` (``text[start:end]``) holds 时限 or 时间：.
+    """``(label start, match)`` of the labelled deadlines (完成时限：…) in ``text[start:end]``, as a
+    left-to-right scan of the whole labels finds them; none unless ``region`` (``text[start:end]``)
+    holds 时限 or 时间：.
 
-    Found from their 时 by ``_LABELLED_DEADLINE_AT_SHI``, whose matches end where the original's
-    do; a match whose 完成/办结 would lie before ``start`` or inside the previous match is not one
-    of the original scan's.  The substring tests, once a gate, now run only when a match is found.
+    Found from their 时 by ``_LABELLED_DEADLINE_AT_SHI``; a match whose 完成/办结 would lie before
+    ``start`` or inside the previous match is not one a scan of the labels finds.  The substring
+    tests run only when a match is found.
     """
     found = []
     floor = start  # where the original scan resumes
