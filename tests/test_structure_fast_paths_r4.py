@@ -42,6 +42,7 @@ from policytext.structure.outline import (
     FlatOutline,
     _candidate_info,
     _candidates,
+    _close,
     _heading,
     _line_end,
     _open_style,
@@ -157,7 +158,7 @@ def reference_outline(text: str, body_start: int = 0) -> FlatOutline:
                 else:
                     roots.append(node)
                 while open_items and open_items[-1][7] >= depth:
-                    reference_close(text, open_items, stop, nodes, roots)
+                    _close(text, open_items, stop, nodes, roots)  # (unchanged by the round)
         if match is None:
             break
         cur_index = len(nodes)
@@ -169,34 +170,6 @@ def reference_outline(text: str, body_start: int = 0) -> FlatOutline:
         if mid_line:
             last_number[style] = number
     return flat
-
-
-def reference_close(
-    text: str, open_items: list[list[Any]], stop: int, nodes: list[OutlineNode], roots: list[OutlineNode]
-) -> None:
-    """``_close`` as round 3 left it."""
-    index, start, label_end, limit, label, number, style, depth, kids = open_items.pop()
-    while stop > start and text[stop - 1] in "\n ":
-        stop -= 1
-    if style == "article" and (label_end == len(text) or text[label_end] not in " （"):
-        title, heading_end = None, label_end
-    else:
-        title, heading_end = _title(text, style, start, label_end, limit, kids[0].span.start)
-    node = OutlineNode(
-        label,
-        number,
-        style,
-        depth,
-        title,
-        tuple.__new__(Span, (start, stop)),
-        tuple.__new__(Span, (start, heading_end)),
-        tuple(kids),
-    )
-    nodes[index] = node
-    if open_items:
-        open_items[-1][8].append(node)
-    else:
-        roots.append(node)
 
 
 OUTLINE_PIECES = ["\n", "第一编", "第一章 总则", "第二章", "第一节", "第二节", "第一条", "第二条（目的）", "第三条 （定义）", "一、",
