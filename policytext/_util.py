@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -54,18 +54,32 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     binary = "b" in mode
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    tmp_name = ""
     try:
+        # the temporary file is created inside ``try``, under a name known before it exists, so
+        # that an interruption anywhere (Ctrl-C raises between any two bytecodes) removes it;
+        # ``tempfile.mkstemp`` can be interrupted after creating its file, before returning its name
+        while True:
+            tmp_name = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
+            try:
+                fd = os.open(tmp_name, _CREATE_NEW, 0o600)
+                break
+            except FileExistsError:
+                continue
         with os.fdopen(fd, mode, encoding=None if binary else encoding) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())  # mkstemp makes 0600 files; give the usual mode
+        os.chmod(tmp_name, 0o666 & ~_umask())  # created 0600 while partial; give the usual mode
         os.replace(tmp_name, target)
     except BaseException:
         with suppress(FileNotFoundError):
             os.unlink(tmp_name)
         raise
+
+
+#: A new file only (as ``tempfile.mkstemp`` opens its files): never an existing one or a link.
+_CREATE_NEW = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
 
 
 def _umask() -> int:
