@@ -1,5 +1,3 @@
-import sys
+from policytext.cli import console
 
-from policytext.cli import main
-
-sys.exit(main())
+console()

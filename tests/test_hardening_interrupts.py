@@ -401,3 +401,49 @@ def test_an_interruption_as_the_temporary_file_is_created_leaves_nothing(
         atomic_write_text(tmp_path / "entry.json", "{}")
     monkeypatch.undo()
     assert list(tmp_path.iterdir()) == []
+
+
+# -- the exit after an interruption ---------------------------------------------------------------
+
+STUCK_AT_EXIT = """
+import _thread, sys, threading, time
+from pathlib import Path
+from policytext import cli
+
+def stuck(out: Path, finished: int) -> None:
+    # a non-daemon thread that never ends, as a process pool's manager thread does when an
+    # interrupt leaves one of its locks held: the interpreter joins it at exit
+    while len(list(out.glob("cache/??/*.json"))) < finished:
+        time.sleep(0.01)
+    _thread.interrupt_main()  # Ctrl-C, while the batch runs
+    threading.Event().wait()
+
+cli.EXIT_GRACE = 2.0
+threading.Thread(target=stuck, args=(Path(sys.argv[2]), int(sys.argv[3]))).start()
+sys.argv = ["policytext", "batch", sys.argv[1], "-o", sys.argv[2], "--workers", "0", "--quiet"]
+cli.console()
+"""
+
+
+def test_an_interrupted_run_ends_even_when_a_thread_blocks_its_exit(corpus: Path, tmp_path: Path) -> None:
+    """The exit guard: the process ends with status 130 soon after the grace period, its finished
+    results kept, although a thread it cannot join would otherwise hang it for ever."""
+    out = tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-c", STUCK_AT_EXIT, str(corpus), str(out), "10"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        start_new_session=True,
+    )
+    try:
+        _, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise AssertionError("the interrupted run did not end") from None
+    assert process.returncode == 130, stderr
+    assert "finished document(s) are kept" in stderr and "Traceback" not in stderr, stderr
+    assert 10 <= len(cache_entries(out)) < N_DOCUMENTS
+    assert_outputs_complete(out)

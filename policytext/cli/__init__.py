@@ -9,11 +9,21 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
+import threading
+import time
 from collections.abc import Sequence
+from contextlib import suppress
+from typing import NoReturn
 
 from policytext import __version__
 from policytext.errors import PolicyTextError
+
+#: Exit status of an interrupted command (128 + SIGINT, as shells report Ctrl-C).
+INTERRUPTED = 130
+#: Seconds an interrupted command may spend shutting down before it is ended without cleanup.
+EXIT_GRACE = 15.0
 
 SUBCOMMANDS = ("parse", "segment", "keywords", "align", "report", "batch", "corpus", "instruments", "pmc")
 
@@ -58,10 +68,36 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print("policytext: interrupted", file=sys.stderr)
-        return 130
+        return INTERRUPTED
     except BrokenPipeError:
         return 0
 
 
+def console() -> NoReturn:
+    """The ``policytext`` program (console script and ``python -m policytext``): :func:`main`,
+    then exit with its status.
+
+    After an interruption the exit is guarded: Ctrl-C or SIGTERM arrives between any two
+    bytecodes of the main thread, also inside :mod:`concurrent.futures`, whose process pool is not
+    safe against such asynchronous exceptions (one landing while a future's lock is held leaves
+    the pool's manager thread blocked, and the interpreter joins that thread at exit).  Every
+    finished result is on disk by then (outputs are written atomically), so a process that has
+    not ended within :data:`EXIT_GRACE` seconds is ended without further cleanup rather than
+    left hanging.
+    """
+    status = main()
+    if status == INTERRUPTED:
+        threading.Thread(target=_end_after, args=(EXIT_GRACE, status), daemon=True).start()
+    sys.exit(status)
+
+
+def _end_after(seconds: float, status: int) -> None:
+    time.sleep(seconds)
+    for stream in (sys.stdout, sys.stderr):
+        with suppress(OSError, ValueError):  # closed or broken: nothing more can be written anyway
+            stream.flush()
+    os._exit(status)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    console()

@@ -11,6 +11,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from policytext.cli import INTERRUPTED
 from policytext.errors import InputError
 
 EXAMPLES = """examples:
@@ -126,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             "Run the same command again to resume.",
             file=sys.stderr,
         )
-        return 130
+        return INTERRUPTED
     result.save(outdir, format=args.format)
     summary = result.summary
     print(
