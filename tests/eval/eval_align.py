@@ -381,6 +381,10 @@ class Metrics:
     tp: int = 0
     fp: int = 0
     fn: int = 0
+    #: local additions: lower units without any gold link, found (no match predicted) or not
+    additions_tp: int = 0
+    additions_fp: int = 0
+    additions_fn: int = 0
 
     def add(self, other: Metrics) -> None:
         for name in self.__dataclass_fields__:
@@ -407,10 +411,17 @@ class Metrics:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    @property
+    def additions_f1(self) -> float:
+        """F1 of the local additions (lower units that take up nothing) against the units without
+        any gold link: what the `related` threshold decides."""
+        found = 2 * self.additions_tp + self.additions_fp + self.additions_fn
+        return 2 * self.additions_tp / found if found else 0.0
+
     def row(self) -> str:
         return (
             f"top1 {self.top1:6.1%} ({self.top1_hits}/{self.top1_total})  top1_any {self.top1_any:6.1%}  "
-            f"P {self.precision:5.1%}  R {self.recall:5.1%}  F1 {self.f1:.3f}"
+            f"P {self.precision:5.1%}  R {self.recall:5.1%}  F1 {self.f1:.3f}  additions F1 {self.additions_f1:.2f}"
         )
 
 
@@ -427,6 +438,9 @@ def evaluate(items: list[LowerItem], top: Sequence[int | None], strong_pred: lis
         m.tp += len(predicted & strong)
         m.fp += len(predicted - strong)
         m.fn += len(strong - predicted)
+        m.additions_tp += best is None and not item.gold
+        m.additions_fp += best is None and bool(item.gold)
+        m.additions_fn += best is not None and not item.gold
     return m
 
 
@@ -865,6 +879,7 @@ def _fig(m: Metrics) -> dict[str, float]:
         "precision": round(m.precision, 4),
         "recall": round(m.recall, 4),
         "f1": round(m.f1, 4),
+        "additions_f1": round(m.additions_f1, 4),
     }
 
 
