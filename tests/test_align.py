@@ -519,3 +519,23 @@ def test_position_signal_is_the_distance_between_positions(city, national):
     named.pop("position")
     unknown = {**named, "position": UNKNOWN_DISTANCE}
     assert DEFAULT_CONFIG.score(named) == pytest.approx(DEFAULT_CONFIG.score(unknown))
+
+
+def test_length_signal_raises_link_scores_of_long_units_without_reordering(city, national):
+    """``length`` is log10 of the lower unit's characters (at least 100), the same for all its candidates: the
+    shipped link model scores the candidates of a long unit (a report paragraph, which takes up
+    several upper tasks) higher, and the rank model, which only orders candidates, ignores it."""
+    from policytext.align.score import SIGNALS, PairScorer, feature_matrix, lower_length
+
+    assert lower_length(40) == lower_length(100) == 2.0 and lower_length(1000) == 3.0  # short: alike
+    lower = next(u for u in split_units(city) if u.path[-1] == "（一）")
+    upper = split_units(national)
+    signals = [PairScorer(WordVectors.load_default()).signals(lower, u, 0.0) for u in upper]
+    features = feature_matrix(signals, [0] * len(upper))
+    column = SIGNALS.index("length")
+    assert features[:, column].tolist() == pytest.approx([np.log10(max(100, len(lower.text)))] * len(upper))
+    assert DEFAULT_CONFIG.weights["length"] == 0.0 and DEFAULT_CONFIG.link_weights["length"] > 0
+    longer = features.copy()
+    longer[:, column] += 1  # the same pairs, from a lower unit ten times as long
+    assert np.all(DEFAULT_CONFIG.scores(longer) > DEFAULT_CONFIG.scores(features))
+    assert np.array_equal(DEFAULT_CONFIG.rank_scores(longer), DEFAULT_CONFIG.rank_scores(features))

@@ -66,11 +66,14 @@ from policytext.normalize import normalize  # noqa: E402
 GOLD = Path(__file__).resolve().parent / "data" / "align_gold.jsonl"
 STRONG = ("copied", "adapted")
 _LEXICAL = ("lexical", "sentence", "lexical_rel", "sentence_rel")
+#: Signals only the link model uses: the reciprocal ``upper_rel`` (see ScoringConfig) and
+#: ``length``, the same for every candidate of a lower unit, which cannot order them.
+LINK_ONLY = ("upper_rel", "length")
 ABLATIONS: dict[str, tuple[str, ...]] = {
     "lexical": _LEXICAL,
     "+terms": (*_LEXICAL, "terms"),
     "+alignment": (*_LEXICAL, "terms", "alignment"),
-    "+semantic, one model": tuple(k for k in SIGNALS if k != "upper_rel"),
+    "+semantic, one model": tuple(k for k in SIGNALS if k not in LINK_ONLY),
     "+reciprocal link model (full)": SIGNALS,
     "full w/o soft terms": tuple(k for k in SIGNALS if not k.startswith("soft")),
     "semantic only": ("semantic", "semantic_max", "semantic_rel", "soft_recall", "soft_precision"),
@@ -575,10 +578,10 @@ def fit(groups: list[Group], signals: tuple[str, ...], base: ScoringConfig = DEF
     """Rank weights (listwise), link weights (logistic on the pairs, strong gold link = 1), then
     thresholds by grid search.
 
-    The rank model never sees the reciprocal ``upper_rel`` signal; when ``signals`` include it,
+    The rank model never sees the link-only signals (:data:`LINK_ONLY`); when ``signals`` include them,
     the link model uses all of them (else it is the same signals, fitted pointwise).
     """
-    weights, bias = _listwise_fit(groups, tuple(k for k in signals if k != "upper_rel"))
+    weights, bias = _listwise_fit(groups, tuple(k for k in signals if k not in LINK_ONLY))
     link_weights, link_bias = _logistic_fit(groups, signals)
     config = replace(base, weights=weights, bias=bias, link_weights=link_weights, link_bias=link_bias)
     best: tuple[float, float, ScoringConfig] | None = None
