@@ -47,7 +47,11 @@ def register(subparsers: Any) -> None:
         "--format", choices=("json", "csv", "table"), default="table", help="output format (default table)"
     )
     parser.add_argument(
-        "--top", type=int, default=None, metavar="K", help="at most K matches per lower unit (default 5)"
+        "--top",
+        type=int,
+        default=None,
+        metavar="K",
+        help="at most K matches per lower unit (default: the calibrated max_matches, 3)",
     )
     parser.add_argument("--no-semantic", action="store_true", help="leave out the word-vector signal")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
