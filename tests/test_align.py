@@ -522,9 +522,10 @@ def test_position_signal_is_the_distance_between_positions(city, national):
 
 
 def test_length_signal_raises_link_scores_of_long_units_without_reordering(city, national):
-    """``length`` is log10 of the lower unit's characters (at least 100), the same for all its candidates: the
-    shipped link model scores the candidates of a long unit (a report paragraph, which takes up
-    several upper tasks) higher, and the rank model, which only orders candidates, ignores it."""
+    """``length`` is log10 of the lower unit's characters (at least 100), the same for all its
+    candidates: the shipped link model scores the candidates of a long unit (a report paragraph,
+    which takes up several upper tasks) higher, and the rank model, which only orders candidates,
+    ignores it.  A dict of signals without ``length`` is scored as a short unit."""
     from policytext.align.score import SIGNALS, PairScorer, feature_matrix, lower_length
 
     assert lower_length(40) == lower_length(100) == 2.0 and lower_length(1000) == 3.0  # short: alike
@@ -539,3 +540,7 @@ def test_length_signal_raises_link_scores_of_long_units_without_reordering(city,
     longer[:, column] += 1  # the same pairs, from a lower unit ten times as long
     assert np.all(DEFAULT_CONFIG.scores(longer) > DEFAULT_CONFIG.scores(features))
     assert np.array_equal(DEFAULT_CONFIG.rank_scores(longer), DEFAULT_CONFIG.rank_scores(features))
+    named = dict(zip(SIGNALS, features[0].tolist(), strict=True))
+    short = {**named, "length": 2.0}
+    named.pop("length")
+    assert DEFAULT_CONFIG.score(named) == pytest.approx(DEFAULT_CONFIG.score(short))
