@@ -461,16 +461,24 @@ def test_top_match_follows_the_rank_model(city, national):
     assert flat.parameters["config"]["link_bias"] == 5.0
 
 
-def test_base_z_normalises_each_lower_unit_among_its_candidates(city, national):
-    """``base_z``: the z-score of a candidate's base similarity among the candidates of its
-    lower unit, so a unit whose candidates all score high (a regulation copying a law) and one
-    whose candidates all score low (a plan against report paragraphs) are on one scale."""
-    from policytext.align.score import SIGNALS, PairScorer, base_similarity, feature_matrix
+@pytest.fixture(scope="module")
+def first_measure_signals(city, national):
+    """The city plan's measure （一）, the national units, and the signals of each pair."""
+    from policytext.align.score import PairScorer
 
     lower = next(u for u in split_units(city) if u.path[-1] == "（一）")
     upper = split_units(national)
     scorer = PairScorer(WordVectors.load_default())
-    signals = [scorer.signals(lower, u, 0.0) for u in upper]
+    return lower, upper, [scorer.signals(lower, u, 0.0) for u in upper]
+
+
+def test_base_z_normalises_each_lower_unit_among_its_candidates(first_measure_signals):
+    """``base_z``: the z-score of a candidate's base similarity among the candidates of its
+    lower unit, so a unit whose candidates all score high (a regulation copying a law) and one
+    whose candidates all score low (a plan against report paragraphs) are on one scale."""
+    from policytext.align.score import SIGNALS, base_similarity, feature_matrix
+
+    _, upper, signals = first_measure_signals
     column = SIGNALS.index("base_z")
     z = feature_matrix(signals, [0] * len(upper))[:, column]
     base = base_similarity(signals)
@@ -497,15 +505,12 @@ def test_relative_positions_run_from_first_to_last_unit(national, provincial, tm
     assert relative_positions(units[:1]) == [0.5]  # a one-unit document sits in the middle
 
 
-def test_position_signal_is_the_distance_between_positions(city, national):
+def test_position_signal_is_the_distance_between_positions(first_measure_signals):
     """The ``position`` column holds the given distances; without them, the neutral 1/3; the
     shipped rank model prefers, other things equal, the candidate at the same place."""
-    from policytext.align.score import SIGNALS, UNKNOWN_DISTANCE, PairScorer, feature_matrix
+    from policytext.align.score import SIGNALS, UNKNOWN_DISTANCE, feature_matrix
 
-    lower = next(u for u in split_units(city) if u.path[-1] == "（一）")
-    upper = split_units(national)
-    scorer = PairScorer(WordVectors.load_default())
-    signals = [scorer.signals(lower, u, 0.0) for u in upper]
+    _, upper, signals = first_measure_signals
     column = SIGNALS.index("position")
     distances = np.linspace(0.0, 1.0, len(upper))
     assert np.array_equal(feature_matrix(signals, [0] * len(upper), None, distances)[:, column], distances)
@@ -521,17 +526,15 @@ def test_position_signal_is_the_distance_between_positions(city, national):
     assert DEFAULT_CONFIG.score(named) == pytest.approx(DEFAULT_CONFIG.score(unknown))
 
 
-def test_length_signal_raises_link_scores_of_long_units_without_reordering(city, national):
+def test_length_signal_raises_link_scores_of_long_units_without_reordering(first_measure_signals):
     """``length`` is log10 of the lower unit's characters (at least 100), the same for all its
     candidates: the shipped link model scores the candidates of a long unit (a report paragraph,
     which takes up several upper tasks) higher, and the rank model, which only orders candidates,
     ignores it.  A dict of signals without ``length`` is scored as a short unit."""
-    from policytext.align.score import SIGNALS, PairScorer, feature_matrix, lower_length
+    from policytext.align.score import SIGNALS, feature_matrix, lower_length
 
     assert lower_length(40) == lower_length(100) == 2.0 and lower_length(1000) == 3.0  # short: alike
-    lower = next(u for u in split_units(city) if u.path[-1] == "（一）")
-    upper = split_units(national)
-    signals = [PairScorer(WordVectors.load_default()).signals(lower, u, 0.0) for u in upper]
+    lower, upper, signals = first_measure_signals
     features = feature_matrix(signals, [0] * len(upper))
     column = SIGNALS.index("length")
     assert features[:, column].tolist() == pytest.approx([np.log10(max(100, len(lower.text)))] * len(upper))

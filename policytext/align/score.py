@@ -321,7 +321,7 @@ def feature_matrix(
         top = np.maximum(np.asarray(column_best, dtype=float), base)
         features[:, column["upper_rel"]] = base / np.maximum(top, 1e-9)
     features[:, column["position"]] = UNKNOWN_DISTANCE if distances is None else distances
-    features[:, column["length"]] = [lower_length(s.lower_chars) for s in signals]
+    features[:, column["length"]] = lower_length(signals[0].lower_chars)  # one lower unit
     doc_array = np.asarray(docs)
     for doc in np.unique(doc_array):
         members = np.flatnonzero(doc_array == doc)

@@ -314,7 +314,10 @@ def _title(
 _new_span = tuple.__new__
 
 
-def _candidate_info(raw: str) -> tuple[str, str, int, int, bool, bool] | None:
+_CandidateInfo = tuple[str, str, int, int, bool, bool] | None
+
+
+def _candidate_info(raw: str) -> _CandidateInfo:
     """:func:`_label_info` plus what the outline loop checks at a line start, computed once per label.
 
     ``(label, style, number, length, needs_text, implausible)``: ``needs_text`` — a bare line
@@ -327,9 +330,6 @@ def _candidate_info(raw: str) -> tuple[str, str, int, int, bool, bool] | None:
     label, style, number = info
     implausible = (style == "arabic" and number > 200) or (style == "article" and number > 2000)
     return label, style, number, len(raw), style not in _BARE_STYLES, implausible
-
-
-_CandidateInfo = tuple[str, str, int, int, bool, bool] | None
 
 
 class _CandidateCache(dict[str, _CandidateInfo]):
