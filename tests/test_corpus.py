@@ -319,6 +319,35 @@ def test_a_killed_worker_does_not_stop_the_run(tmp_path: Path, result: AnalysisR
     assert_same_tables(result, survived)
 
 
+class _StopHere(Exception):
+    pass
+
+
+@pytest.mark.slow
+def test_a_run_stopped_by_its_caller_leaves_no_pool_thread_or_worker_behind() -> None:
+    """A stopped pool must be fully down when the exception reaches the caller: a manager thread
+    still closing its pipes at interpreter exit makes Python < 3.12 print a traceback."""
+    import threading
+
+    import psutil
+
+    def stop_after_first(done: int, _total: int | None) -> None:
+        if done >= 1:
+            raise _StopHere
+
+    with pytest.raises(_StopHere):
+        Corpus(CORPUS).analyse(workers=2, cache=False, chunk_size=1, progress=stop_after_first)
+    managers = [t for t in threading.enumerate() if type(t).__name__ == "_ExecutorManagerThread"]
+    assert not [t for t in managers if t.is_alive()]
+    workers = [
+        child
+        for forkserver in psutil.Process().children()
+        for child in forkserver.children()
+        if child.is_running() and child.status() != psutil.STATUS_ZOMBIE
+    ]
+    assert not workers
+
+
 # -- a real public corpus ------------------------------------------------------------------------
 @pytest.mark.shared
 def test_state_council_documents(shared: Path) -> None:

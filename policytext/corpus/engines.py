@@ -189,14 +189,24 @@ def _requeue(scheduler: _Scheduler, chunk: Chunk, suspect: bool, on_results: OnR
 
 
 def _stop(executor: ProcessPoolExecutor) -> None:
-    """Stop the pool now: cancel queued chunks and end workers that are still running one."""
-    processes = list((getattr(executor, "_processes", None) or {}).values())  # no public API before 3.14
+    """Stop the pool now: cancel queued chunks, end workers that are still running one, and wait
+    for the pool's manager thread to close its pipes.
+
+    The last wait matters at interpreter exit: before Python 3.12 the exit hook of
+    ``concurrent.futures`` can write to the manager thread's wake-up pipe while that thread is
+    closing it, and the process then prints an ``OSError: Bad file descriptor`` traceback.
+    """
+    # private attributes: there is no public API for either before Python 3.14
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    manager = getattr(executor, "_executor_manager_thread", None)
     executor.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.terminate()
     for process in processes:
         process.join(timeout=5)
+    if manager is not None:
+        manager.join(timeout=5)
 
 
 class DaskEngine:
