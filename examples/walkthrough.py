@@ -22,7 +22,6 @@ import matplotlib.pyplot as plt
 
 import policytext
 from policytext import plot
-from policytext._util import shared_corpora_dir
 from policytext.align import align
 from policytext.keywords import keywords
 from policytext.report import tables
@@ -99,7 +98,7 @@ plt.show()
 # paragraph; a match is `copied`, `adapted` or `related`, with the shared passages as evidence.
 
 # %%
-extracts = sorted((shared_corpora_dir() / "national" / "extracts").glob("*.txt"))
+extracts = sorted((policytext.corpora.shared_dir() / "national" / "extracts").glob("*.txt"))
 uppers = [policytext.read(path) for path in extracts]
 print(f"{len(uppers)} national documents:", ", ".join(u.name for u in uppers))
 

@@ -21,10 +21,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from policytext._util import shared_corpora_dir
 from policytext.errors import InputError
 from policytext.model import PolicyDocument
 
-__all__ = ["BundledDocument", "entries", "load", "names", "path", "resolve_path"]
+__all__ = ["BundledDocument", "entries", "load", "names", "path", "resolve_path", "shared_dir"]
 
 DEFAULT = "qianjiang_2025"
 
@@ -53,6 +54,13 @@ def corpora_dir() -> Path:
         if (candidate / "manifest.json").is_file():
             return candidate
     raise InputError("bundled corpora not found (set POLICYTEXT_CORPORA to the corpora/ folder)")
+
+
+def shared_dir() -> Path:
+    """Folder of the public reference corpora the examples and benchmarks use (national,
+    provincial and State Council documents, laws), which policytext does not ship:
+    ``$POLICYTEXT_SHARED_CORPORA`` if set, else ``../shared/corpora`` beside the checkout."""
+    return shared_corpora_dir()
 
 
 @cache

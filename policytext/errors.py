@@ -81,6 +81,13 @@ class ConfigurationError(PolicyTextError):
     code = "configuration"
 
 
+class OutputError(PolicyTextError):
+    """An output file cannot be written: its folder is not writable, the disk is full, or the
+    path names a folder, a device or a pipe (which an atomic write would replace)."""
+
+    code = "output"
+
+
 class DependencyError(PolicyTextError):
     """An optional dependency needed for this feature is not installed."""
 
