@@ -81,9 +81,12 @@ class ConfigurationError(PolicyTextError):
     code = "configuration"
 
 
-class OutputError(PolicyTextError):
+class OutputError(PolicyTextError, OSError):
     """An output file cannot be written: its folder is not writable, the disk is full, or the
-    path names a folder, a device or a pipe (which an atomic write would replace)."""
+    path names a folder, a device or a pipe (which an atomic write would replace).
+
+    It is also an :class:`OSError`, so code that caught the operating system's error still does.
+    """
 
     code = "output"
 

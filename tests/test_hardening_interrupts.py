@@ -36,6 +36,7 @@ import pytest
 import policytext
 from policytext.corpus import AnalysisResult
 from policytext.corpus.result import TABLES
+from policytext.errors import OutputError
 
 from .conftest import ROOT
 
@@ -327,7 +328,7 @@ def test_a_failure_while_saving_keeps_the_previous_complete_tables(
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
     smaller = AnalysisResult(**{name: baseline.table(name).head(3) for name in TABLES}, summary={"n": 3})
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(OutputError, match="units.parquet: cannot write: No space"):
         smaller.save(out)
     monkeypatch.undo()
     after = {p.name: p.read_bytes() for p in out.iterdir()}
