@@ -19,7 +19,7 @@ from policytext.align.retrieve import ngram_counts
 from policytext.align.score import DEFAULT_CONFIG, split_sentences
 from policytext.align.semantic import WordVectors
 from policytext.align.units import is_formal_clause
-from policytext.errors import InputError
+from policytext.errors import ConfigurationError, InputError
 from policytext.model import Level
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "align"
@@ -157,7 +157,7 @@ def test_formal_clauses_are_neither_matched_nor_matched_to():
 
 
 def test_unknown_unit_kind_is_refused(city):
-    with pytest.raises(ValueError, match="unknown unit kind"):
+    with pytest.raises(ConfigurationError, match="unknown unit kind 'chapter'; expected auto or one of"):
         split_units(city, "chapter")
 
 
@@ -388,7 +388,7 @@ def test_prebuilt_index_gives_the_same_result(city, national):
 
 
 def test_empty_upper_list_is_refused(city):
-    with pytest.raises(ValueError):
+    with pytest.raises(InputError, match="at least one upper document"):
         align(city, [])
 
 

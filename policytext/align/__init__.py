@@ -18,10 +18,13 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Sequence
+from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from policytext.align.evidence import Passage
 from policytext.align.functions import named_functions
 from policytext.align.result import Alignment, Coverage, Evidence, Match, Relay, UnitRef
 from policytext.align.retrieve import AlignIndex, DocInfo
@@ -36,7 +39,8 @@ from policytext.align.score import (
     upper_best,
 )
 from policytext.align.semantic import WordVectors
-from policytext.align.units import AlignUnit, relative_positions, split_units
+from policytext.align.units import KINDS, AlignUnit, relative_positions, split_units
+from policytext.errors import ConfigurationError, InputError
 from policytext.model import Level, PolicyDocument
 
 __all__ = [
@@ -62,6 +66,8 @@ EXHAUSTIVE_LIMIT = 600
 MAX_ROUTE_DOCS = 50
 _LEVEL_RANK = {Level.NATIONAL: 0, Level.PROVINCIAL: 1, Level.MUNICIPAL: 2, Level.COUNTY: 3}
 _RELATION_ORDER = {r: i for i, r in enumerate(RELATIONS)}
+#: Accepted values of ``coverage_docs``.
+COVERAGE_DOCS = ("auto", "all", "matched")
 
 
 def align(
@@ -86,14 +92,22 @@ def align(
     a match) or ``auto`` (``all`` for up to 50 documents).  ``routes`` aligns the matched
     units of intermediate-level uppers one level up (national → provincial → city routes);
     ``None`` does so for up to 50 upper documents (a plan and its parents, not a whole corpus).
+
+    Upper units name their document by ``UnitRef.doc``, its 0-based position in ``uppers``
+    (``upper_doc_index`` in tables and JSON).  Raises :class:`~policytext.errors.InputError`
+    when ``lower`` or ``uppers`` are not documents and
+    :class:`~policytext.errors.ConfigurationError` for an invalid option.
     """
+    _check_options(lower, lower_kind, upper_kind, coverage_docs)
     if isinstance(uppers, AlignIndex):
+        if levels is not None or upper_kind != "auto":
+            raise ConfigurationError(
+                "levels= and upper_kind= apply when align builds the index from documents; "
+                "a prebuilt AlignIndex already has them: pass them to AlignIndex.build(docs, ...)"
+            )
         index = uppers
     else:
-        docs = [uppers] if isinstance(uppers, PolicyDocument) else list(uppers)
-        if not docs:
-            raise ValueError("align needs at least one upper document")
-        index = AlignIndex.build(docs, kind=upper_kind, levels=levels)
+        index = AlignIndex.build(_upper_documents(uppers), kind=upper_kind, levels=levels)
     if not semantic:
         config = config.without(*SEMANTIC_SIGNALS)
     vectors = WordVectors.load_default() if semantic or config.weights.get("terms") else None
@@ -146,6 +160,50 @@ def align(
         relays=relay_refs,
         parameters=parameters,
     )
+
+
+# -- arguments -----------------------------------------------------------------------------
+def _check_options(lower: Any, lower_kind: str, upper_kind: str, coverage_docs: str) -> None:
+    if not isinstance(lower, PolicyDocument):
+        raise InputError(
+            f"align takes the lower document as a PolicyDocument, not {type(lower).__name__}: "
+            "read a file with policytext.read(path) first",
+            lower if isinstance(lower, (str, Path)) else None,
+        )
+    for name, value in (("lower_kind", lower_kind), ("upper_kind", upper_kind)):
+        if value not in ("auto", *KINDS):
+            raise ConfigurationError(f"unknown {name} {value!r}; expected auto or one of {', '.join(KINDS)}")
+    if coverage_docs not in COVERAGE_DOCS:
+        raise ConfigurationError(
+            f"unknown coverage_docs {coverage_docs!r}; expected one of {', '.join(COVERAGE_DOCS)}"
+        )
+
+
+def _upper_documents(uppers: Any) -> list[PolicyDocument]:
+    """``uppers`` as a list of documents, refusing paths and other objects with a clear error."""
+    accepted = "a PolicyDocument, a list of PolicyDocuments or an AlignIndex"
+    if isinstance(uppers, (str, Path)):
+        raise InputError(
+            f"align takes upper documents, not file paths: read the file with policytext.read(path) "
+            f"first (uppers: {accepted})",
+            uppers,
+        )
+    if isinstance(uppers, PolicyDocument):
+        return [uppers]
+    try:
+        docs = list(uppers)
+    except TypeError:
+        raise InputError(f"uppers is a {type(uppers).__name__}; expected {accepted}") from None
+    if not docs:
+        raise InputError(f"align needs at least one upper document (uppers: {accepted})")
+    for number, doc in enumerate(docs):
+        if not isinstance(doc, PolicyDocument):
+            raise InputError(
+                f"upper document {number} is a {type(doc).__name__}, not a PolicyDocument: "
+                "read files with policytext.read(path) first",
+                doc if isinstance(doc, (str, Path)) else None,
+            )
+    return docs
 
 
 # -- matching ------------------------------------------------------------------------------
@@ -346,14 +404,7 @@ def _build_matches(
             unit_id, score, signals = found.unit_id, found.score, found.signals
             relation = found.relation or "related"
             upper = index.units[unit_id]
-            evidence = tuple(
-                Evidence(
-                    p.text,
-                    unit.doc_span(p.lower_start, p.lower_end),
-                    upper.doc_span(p.upper_start, p.upper_end),
-                )
-                for p in signals.passages
-            )
+            evidence = tuple(e for p in signals.passages for e in passage_evidence(unit, upper, p))
             upper_functions = named_functions(upper.text)
             function_match = None
             if upper_functions and unit.functions:
@@ -374,6 +425,33 @@ def _build_matches(
                 )
             )
     return built
+
+
+def passage_evidence(lower: AlignUnit, upper: AlignUnit, passage: Passage) -> list[Evidence]:
+    """A shared passage as evidence items, each contiguous in both documents.
+
+    The passage is found in the unit texts, which join pieces of ``doc.text`` (the lines of a
+    hard-wrapped paragraph, the text around a responsibility clause); a span over a seam would
+    cover the line break or clause in between, so the passage is cut at the seams of both units.
+    """
+    shift = passage.upper_start - passage.lower_start
+    cuts = sorted(
+        {
+            passage.lower_start,
+            passage.lower_end,
+            *lower.seams(passage.lower_start, passage.lower_end),
+            *(seam - shift for seam in upper.seams(passage.upper_start, passage.upper_end)),
+        }
+    )
+    return [
+        Evidence(
+            passage.text[start - passage.lower_start : end - passage.lower_start],
+            lower.doc_span(start, end),
+            upper.doc_span(start + shift, end + shift),
+            continues=start > passage.lower_start,
+        )
+        for start, end in pairwise(cuts)
+    ]
 
 
 def _coverage(
@@ -411,6 +489,7 @@ def _coverage(
                     n_copied=relations.count("copied"),
                     n_adapted=relations.count("adapted"),
                     n_related=relations.count("related"),
+                    doc=number,
                 )
             )
         omitted.extend(_index_ref(index, i) for i in unit_ids if (number, index.units[i].index) not in best)

@@ -13,8 +13,13 @@ import re
 from functools import cache
 from importlib import resources
 
-#: Body suffixes after a function stem: 教育|行政部门, 科技|部, 财政|厅.
-_SUFFIX = r"(?:行政主管部门|主管部门|行政部门|管理部门|部门|部|厅|局|委员会|委)"
+#: Body suffixes after a function stem: 教育|行政部门, 科技|部, 财政|厅.  A one-character
+#: suffix must not open a common word: 改革|部署, 农村|部分, 教育|局面, 科技|委托 name no body
+#: (教育部部署 still names 教育部: only the character right after the suffix is checked).
+_SUFFIX = (
+    r"(?:行政主管部门|主管部门|行政部门|管理部门|部门|部(?![署分位件落])|厅(?![堂])"
+    r"|局(?![面势限部])|委员会|委(?![托派任屈婉]))"
+)
 #: Functions too generic to check (a 人民政府 or 办公室 names no policy field).
 _GENERIC = frozenset({"government", "government_office", "party_committee"})
 

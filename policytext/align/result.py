@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from policytext.align.score import PAIR_SIGNALS
 from policytext.model import Span, escape
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -14,23 +16,38 @@ if TYPE_CHECKING:  # pragma: no cover
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
-    """A passage shared by both texts, located in each document's ``text``."""
+    """A passage shared by both texts, located in each document's ``text``:
+    ``lower_doc.text[lower_span] == text == upper_doc.text[upper_span]``.
+
+    A passage that runs across a seam of either unit text (where the unit joins text that is apart
+    in its document: a hard-wrapped line, a skipped page number, a responsibility clause) is
+    reported as several items, each contiguous in both documents; ``continues`` marks an item
+    that goes on from the previous one (same passage, next part).
+    """
 
     text: str
     lower_span: Span
     upper_span: Span
+    continues: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "lower_span": self.lower_span.to_list(),
             "upper_span": self.upper_span.to_list(),
+            "continues": self.continues,
         }
 
 
 @dataclass(frozen=True, slots=True)
 class UnitRef:
-    """An alignable unit named for output: its document, numbering path and place."""
+    """An alignable unit named for output: its document, numbering path and place.
+
+    ``doc`` is the document's 0-based position among the aligned documents: for an upper unit,
+    its position in the ``uppers`` passed to :func:`~policytext.align.align` (= its number in
+    ``AlignIndex.docs``), 0 for the lower document.  ``doc_name`` is for reading; it is unique
+    among the uppers of one index (see :meth:`~policytext.align.AlignIndex.build`).
+    """
 
     doc: int
     doc_name: str
@@ -87,6 +104,7 @@ class Match:
             "lower_title": self.lower.title,
             "lower_span": self.lower.span.to_list(),
             "upper_doc": self.upper.doc_name,
+            "upper_doc_index": self.upper.doc,
             "upper_level": self.upper.level,
             "upper_kind": self.upper.kind,
             "upper_path": list(self.upper.path),
@@ -118,6 +136,8 @@ class Coverage:
     n_copied: int
     n_adapted: int
     n_related: int
+    #: the upper document's 0-based position among the uppers (as ``UnitRef.doc``)
+    doc: int | None = None
 
     @property
     def share(self) -> float:
@@ -126,6 +146,7 @@ class Coverage:
     def to_dict(self) -> dict[str, Any]:
         return {
             "upper_doc": self.doc_name,
+            "upper_doc_index": self.doc,
             "level": self.level,
             "section": self.section,
             "units": self.n_units,
@@ -149,8 +170,10 @@ class Relay:
     def to_dict(self) -> dict[str, Any]:
         return {
             "from_doc": self.upper.doc_name,
+            "from_doc_index": self.upper.doc,
             "from_path": list(self.upper.path),
             "to_doc": self.lower.doc_name,
+            "to_doc_index": self.lower.doc,
             "to_path": list(self.lower.path),
             "score": round(self.score, 4),
             "relation": self.relation,
@@ -218,6 +241,7 @@ class Alignment:
                     "lower_path": m.lower.label,
                     "lower_title": m.lower.title,
                     "upper_doc": m.upper.doc_name,
+                    "upper_doc_index": m.upper.doc,
                     "upper_level": m.upper.level,
                     "upper_path": m.upper.label,
                     "upper_section": m.upper.section,
@@ -227,7 +251,7 @@ class Alignment:
                     "route": m.route,
                     **{f"signal_{k}": round(v, 4) for k, v in m.signals.items()},
                     "shared_chars": sum(len(e.text) for e in m.evidence),
-                    "evidence": " | ".join(e.text for e in m.evidence),
+                    "evidence": evidence_text(m.evidence),
                     "shared_terms": "、".join(m.shared_terms[:12]),
                     "function_match": m.function_match,
                     "lower_start": m.lower.span.start,
@@ -237,8 +261,7 @@ class Alignment:
                     "upper_text": m.upper.text,
                 }
             )
-        columns = list(rows[0]) if rows else _PAIR_COLUMNS
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=_PAIR_COLUMNS)
 
     def coverage_frame(self) -> pd.DataFrame:
         """One row per upper document and per section: units, units taken up, coverage."""
@@ -302,7 +325,7 @@ class Alignment:
         )
         body = []
         for m in self.matches:
-            evidence = "<br>".join(escape(e.text) for e in m.evidence[:4])
+            evidence = "<br>".join(escape(text) for text in passage_texts(m.evidence)[:4])
             body.append(
                 "<tr>"
                 f"<td>{escape(m.lower.label)} {escape(m.lower.title)}</td>"
@@ -317,12 +340,30 @@ class Alignment:
         )
 
 
+def passage_texts(evidence: Sequence[Evidence]) -> list[str]:
+    """The shared passages of a match, the parts of a passage split at a seam (see
+    :class:`Evidence`) joined again."""
+    texts: list[str] = []
+    for e in evidence:
+        if e.continues and texts:
+            texts[-1] += e.text
+        else:
+            texts.append(e.text)
+    return texts
+
+
+def evidence_text(evidence: Sequence[Evidence]) -> str:
+    """The shared passages of a match for a table cell."""
+    return " | ".join(passage_texts(evidence))
+
+
+#: Columns of :meth:`Alignment.pairs_frame`, empty or not (one ``signal_*`` per pair signal).
 _PAIR_COLUMNS = [
-    "lower_path", "lower_title", "upper_doc", "upper_level", "upper_path", "upper_section", "rank",
-    "score", "relation", "route", "signal_lexical", "signal_terms", "signal_alignment",
-    "signal_semantic", "shared_chars", "evidence", "shared_terms", "function_match", "lower_start",
-    "lower_end", "upper_start", "upper_end", "upper_text",
+    "lower_path", "lower_title", "upper_doc", "upper_doc_index", "upper_level", "upper_path",
+    "upper_section", "rank", "score", "relation", "route", *(f"signal_{k}" for k in PAIR_SIGNALS),
+    "shared_chars", "evidence", "shared_terms", "function_match", "lower_start", "lower_end",
+    "upper_start", "upper_end", "upper_text",
 ]  # fmt: skip
 _COVERAGE_COLUMNS = [
-    "upper_doc", "level", "section", "units", "taken_up", "copied", "adapted", "related", "coverage",
+    "upper_doc", "upper_doc_index", "level", "section", "units", "taken_up", "copied", "adapted", "related", "coverage",
 ]  # fmt: skip

@@ -11,6 +11,7 @@ n-grams need no segmentation, so the index builds at several MB of text per seco
 from __future__ import annotations
 
 import pickle
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +21,9 @@ from scipy import sparse
 
 from policytext._util import atomic_open
 from policytext.align.units import AlignUnit, relative_positions, split_units
-from policytext.errors import InputError
+from policytext.errors import ConfigurationError, InputError
 from policytext.model import Level, PolicyDocument
+from policytext.segment import _without_surrogates
 
 #: Hash space of the character n-grams (collisions are negligible at 2**20 for CJK 2–3-grams).
 N_FEATURES = 2**20
@@ -47,7 +49,12 @@ def ngram_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """
     n_texts = len(texts)
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=n_texts)
-    codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+    joined = "".join(texts)
+    try:
+        encoded = joined.encode("utf-32-le")
+    except UnicodeEncodeError:  # a lone surrogate (broken input): U+FFFD keeps every offset
+        encoded = _without_surrogates(joined).encode("utf-32-le")
+    codes = np.frombuffer(encoded, dtype=np.uint32)
     owner = np.repeat(np.arange(n_texts, dtype=np.int32), lengths)
     folded = codes | 32
     keep = ((codes >= 0x4E00) & (codes <= 0x9FFF)) | ((codes >= 0x3400) & (codes < 0x4DC0))
@@ -151,17 +158,29 @@ class AlignIndex:
         kind: str = "auto",
         levels: Sequence[Level | str | None] | None = None,
     ) -> AlignIndex:
-        """Index every unit of ``docs``; ``levels`` overrides each document's ``header.level``."""
+        """Index every unit of ``docs``; ``levels`` overrides each document's ``header.level``.
+
+        Documents are numbered by their position in ``docs`` (``AlignUnit.doc``, ``UnitRef.doc``)
+        and named by ``doc.name``, made unique when several share one (two 政府工作报告): see
+        :func:`unique_names`.
+        """
+        if isinstance(levels, str):
+            raise ConfigurationError(
+                f"levels takes one level per upper document (a list such as [{levels!r}]), not a string"
+            )
         if levels is not None and len(levels) != len(docs):
-            raise ValueError("levels must give one level per document")
+            raise ConfigurationError(
+                f"levels gives {len(levels)} levels for {len(docs)} upper documents; give one per document"
+            )
         infos: list[DocInfo] = []
         units: list[AlignUnit] = []
+        names = unique_names(docs)
         for number, doc in enumerate(docs):
             doc_units = split_units(doc, kind, doc_index=number)
             level = _level(levels[number] if levels is not None else None, doc)
             infos.append(
                 DocInfo(
-                    name=doc.name,
+                    name=names[number],
                     level=level,
                     kind=doc_units[0].kind if doc_units else "paragraph",
                     path=doc.source.path,
@@ -227,12 +246,74 @@ class AlignIndex:
                 payload = pickle.load(handle)
         except FileNotFoundError:
             raise InputError("no such index file", path) from None
-        except (pickle.UnpicklingError, EOFError, AttributeError, ValueError) as error:
-            raise InputError(f"not an alignment index ({error})", path) from None
+        except IsADirectoryError:
+            raise InputError("is a directory, not an index file written by AlignIndex.save", path) from None
+        except OSError as error:
+            raise InputError(f"cannot read the index file ({error.strerror or error})", path) from None
+        except (
+            pickle.UnpicklingError,
+            EOFError,
+            AttributeError,
+            ValueError,
+            TypeError,
+            IndexError,
+            KeyError,
+            ImportError,
+        ) as error:
+            raise InputError(f"not an alignment index ({type(error).__name__}: {error})", path) from None
         if not isinstance(payload, tuple) or not payload or payload[0] != _FORMAT:
             raise InputError("not an alignment index of this policytext version", path)
+        if not _valid_payload(payload):
+            raise InputError("a damaged alignment index (unexpected contents); build and save it again", path)
         _, docs, units, postings, idf = payload
         return cls(docs, units, postings, idf)
+
+
+def _valid_payload(payload: tuple[object, ...]) -> bool:
+    """Whether a loaded pickle has the parts :meth:`AlignIndex.save` writes, of the right types."""
+    if len(payload) != 5:
+        return False
+    _, docs, units, postings, idf = payload
+    return (
+        isinstance(docs, list)
+        and all(isinstance(d, DocInfo) for d in docs)
+        and isinstance(units, list)
+        and sum(d.n_units for d in docs) == len(units)
+        and isinstance(postings, sparse.csr_matrix)
+        and postings.shape[1] == len(units)
+        and isinstance(idf, np.ndarray)
+    )
+
+
+def unique_names(docs: Sequence[PolicyDocument]) -> list[str]:
+    """``doc.name`` of every document, made unique where several share one.
+
+    Per-document figures (coverage, ``reuse_by_doc``) are keyed by name, so two uppers both
+    titled 政府工作报告 must not merge.  A shared name gets the source file name (and record
+    number) when the document has one, ``政府工作报告 (gwr_2024.txt)``; names still shared then get
+    `` #2``, `` #3`` … in order.  Unique names are kept as they are.
+    """
+    names = [doc.name for doc in docs]
+    counts = Counter(names)
+    sourced = []
+    for doc, name in zip(docs, names, strict=True):
+        if counts[name] > 1 and doc.source.path:
+            where = Path(doc.source.path).name
+            if doc.source.record is not None:
+                where += f", record {doc.source.record}"
+            name = f"{name} ({where})"
+        sourced.append(name)
+    reserved = set(sourced)
+    used: set[str] = set()
+    unique = []
+    for name in sourced:
+        candidate, number = name, 1
+        while candidate in used or (number > 1 and candidate in reserved):
+            number += 1
+            candidate = f"{name} #{number}"
+        used.add(candidate)
+        unique.append(candidate)
+    return unique
 
 
 def _weight(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -257,4 +338,6 @@ def _level(value: Level | str | None, doc: PolicyDocument) -> Level:
     try:
         return Level(value)
     except ValueError:
-        raise ValueError(f"unknown level {value!r}; expected one of {[lv.value for lv in Level]}") from None
+        raise ConfigurationError(
+            f"unknown level {value!r} for {doc.name}; expected one of {', '.join(lv.value for lv in Level)}"
+        ) from None

@@ -207,28 +207,28 @@ class ScoringConfig:
 
         Links are taken by link score (ties by upper unit id, so results are deterministic):
         kept when they have a relation, reach ``relative`` × the best score, up to
-        ``max_matches``.  The best-ranked candidate (rank score) comes first when it has a
-        relation, the others follow by link score.
+        ``max_matches`` and ``max_per_doc`` per upper document.  The best-ranked candidate
+        (rank score) comes first when it has a relation and takes one of the places of its
+        document; the others follow by link score.
         """
         ranked = sorted(scored, key=lambda s: (-s.score, s.unit_id))
         if not ranked or ranked[0].relation is None:
             return []
+        top = min(scored, key=lambda s: (-s.rank, s.unit_id))
+        first = top if top.relation is not None else None
+        kept = [] if first is None else [first]
+        per_doc = {} if first is None else {first.doc: 1}
         floor = ranked[0].score * self.relative
-        kept: list[Scored] = []
-        per_doc: dict[int, int] = {}
         for s in ranked:
+            if s is first:
+                continue
             if s.relation is None or s.score < floor or len(kept) >= self.max_matches:
                 break
             if self.max_per_doc is not None and per_doc.get(s.doc, 0) >= self.max_per_doc:
                 continue
             per_doc[s.doc] = per_doc.get(s.doc, 0) + 1
             kept.append(s)
-        top = min(scored, key=lambda s: (-s.rank, s.unit_id))
-        if top.relation is None:
-            return kept
-        if top in kept:
-            return [top, *(s for s in kept if s is not top)]
-        return [top, *kept[: self.max_matches - 1]]
+        return kept
 
 
 def _logistic(features: np.ndarray, weights: dict[str, float], bias: float) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 Lexical overlap misses paraphrase (a city's 制定课程纲要 takes up a national 设置人工智能相关课程).
 Word vectors trained on the public policy corpora (``scripts/train_align_vectors.py``; PPMI +
-SVD, 64 dimensions, 12k words, ``policytext/data/align_*``) place 课程 near 教材/教学内容/学分,
+SVD, 112 dimensions, 16,000 words stored as int8, ``policytext/data/align_*``; sizes in
+``align_vectors.json``) place 课程 near 教材/教学内容/学分,
 so two texts about the same task in different words still score high.  A text vector is the
 SIF-weighted mean of its word vectors minus the corpus' common component (Arora et al. 2017):
 without that, every pair of policy paragraphs looks alike.

@@ -12,6 +12,8 @@ import re
 import threading
 from typing import Any
 
+from policytext.segment import _without_surrogates
+
 #: Function words and the boiler-plate verbs of policy prose that carry no task content.
 STOP_WORDS = frozenset(
     [
@@ -142,7 +144,10 @@ class _Tokenizer:
                     import rjieba
 
                     self._jieba = rjieba.Jieba()
-        return list(self._jieba.cut(text))
+        try:
+            return list(self._jieba.cut(text))
+        except UnicodeEncodeError:  # a lone surrogate (broken input) cannot go to the Rust side
+            return list(self._jieba.cut(_without_surrogates(text)))
 
 
 _TOKENIZER = _Tokenizer()

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policytext._util import line_spans
+from policytext.errors import ConfigurationError
 from policytext.model import Measure, OutlineNode, PolicyDocument, Span
 
 #: Unit kinds, in the order ``auto`` prefers them.
@@ -31,11 +32,13 @@ _INSTRUMENT = r"本(?:条例|办法|法|规定|细则|决定|方案|意见|通�
 #: Formal clauses that state no task: the effective date (本条例自…起施行) and "apply mutatis
 #: mutandis" provisions (…参照本条例执行).  Every law and regulation has them, so they resemble
 #: each other across levels without one taking up the other (labelling rules: local additions).
-_FORMAL_CLAUSE = re.compile(
-    rf"(?:{_INSTRUMENT}[^。；，]{{0,40}}?(?:自|于)[^。；]{{2,40}}?(?:施行|实施|执行|生效)"
+#: One such clause; a formal text is one or more of them back to back (see
+#: :func:`is_formal_clause`, which does the repetition itself).
+_FORMAL_PART = re.compile(
+    rf"{_INSTRUMENT}[^。；，]{{0,40}}?(?:自|于)[^。；]{{2,40}}?(?:施行|实施|执行|生效)"
     r"(?:[，,](?:有效期|试行期|暂行)[^。；]{0,20})?[。；]?"
     rf"|[^。；]{{0,80}}?(?:参照|比照){_INSTRUMENT}(?:的?(?:有关|相关)?规定)?(?:执行|适用|办理)[。；]?"
-    r"|[^。；]{0,60}?同时废止[。；]?)+"
+    r"|[^。；]{0,60}?同时废止[。；]?"
 )
 #: Longer units are never treated as formal clauses, whatever they contain.
 MAX_FORMAL_CHARS = 120
@@ -73,8 +76,19 @@ class AlignUnit:
         return is_formal_clause(self.text)
 
     def doc_span(self, start: int, end: int) -> Span:
-        """The span of ``doc.text`` that covers ``text[start:end]``."""
+        """The span of ``doc.text`` that covers ``text[start:end]`` (the same text only when no
+        :meth:`seams` lie inside)."""
         return Span(self.to_doc(start), self.to_doc(max(start, end - 1)) + (1 if end > start else 0))
+
+    def seams(self, start: int, end: int) -> list[int]:
+        """Offsets strictly inside ``text[start:end]`` where two pieces meet that are apart in
+        ``doc.text`` (a hard wrap, a skipped page number, a responsibility clause left out):
+        a passage of the unit text is contiguous in ``doc.text`` only between seams."""
+        found = []
+        for (_, before, length), (local, absolute, _) in zip(self.pieces, self.pieces[1:], strict=False):
+            if start < local < end and before + length != absolute:
+                found.append(local)
+        return found
 
     def to_doc(self, offset: int) -> int:
         """Offset in ``doc.text`` of character ``offset`` of the unit text."""
@@ -87,7 +101,27 @@ class AlignUnit:
 def is_formal_clause(text: str) -> bool:
     """Whether ``text`` is only effective-date, 参照执行 or 同时废止 sentences."""
     stripped = text.strip()
-    return len(stripped) <= MAX_FORMAL_CHARS and _FORMAL_CLAUSE.fullmatch(stripped) is not None
+    return len(stripped) <= MAX_FORMAL_CHARS and _formal_parts(stripped)
+
+
+def _formal_parts(text: str) -> bool:
+    """Whether ``text`` is one or more :data:`_FORMAL_PART` clauses back to back.
+
+    The same decision as ``(?:part)+`` under ``fullmatch``, but taken by dynamic programming over
+    the offsets where a clause can end: a backtracking regex with that repetition tries every way
+    to cut the text into clauses, which is exponential (``同时废止`` × 25 took 14 s).  Here each
+    offset is a clause start at most once, so the work is polynomial in the (≤ 120) characters.
+    """
+    n = len(text)
+    reachable = [False] * (n + 1)
+    reachable[0] = True
+    for start in range(n):
+        if not reachable[start] or _FORMAL_PART.match(text, start) is None:
+            continue  # nothing starts a clause here (one cheap check skips most offsets)
+        for end in range(start + 1, n + 1):
+            if not reachable[end] and _FORMAL_PART.fullmatch(text, start, end):
+                reachable[end] = True
+    return n > 0 and reachable[n]
 
 
 def split_units(doc: PolicyDocument, kind: str = "auto", doc_index: int = 0) -> list[AlignUnit]:
@@ -106,7 +140,7 @@ def split_units(doc: PolicyDocument, kind: str = "auto", doc_index: int = 0) -> 
     elif kind == "paragraph":
         units = _paragraph_units(doc, doc_index)
     else:
-        raise ValueError(f"unknown unit kind {kind!r}; expected auto or one of {KINDS}")
+        raise ConfigurationError(f"unknown unit kind {kind!r}; expected auto or one of {', '.join(KINDS)}")
     return [u for u in units if u.text.strip()]
 
 
