@@ -86,7 +86,7 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
                 raise
             raise OutputError(f"cannot write: {error.strerror or error}", path) from error
     except BaseException:
-        with suppress(FileNotFoundError):
+        with suppress(OSError):  # none made, or a name too long to create: the first error counts
             os.unlink(tmp_name)
         raise
 

@@ -15,6 +15,7 @@ redrawn later outside that context.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -179,14 +180,26 @@ def coverage_bars(alignment: Alignment, *, sections: bool = True, ax: Axes | Non
 
 
 def alignment_heatmap(alignment: Alignment, *, ax: Axes | None = None, cmap: str = "Blues") -> Axes:
-    """Lower measures × upper units, shaded by the best match score."""
+    """Lower measures × upper units, shaded by the best match score.
+
+    Upper documents are abbreviated U1, U2 … in the column labels and named under the axis, so
+    that the numbering path (``（一）#4`` when a label repeats) stays readable.
+    """
     matrix = T.alignment_matrix(alignment)
+    columns = T.alignment_columns(alignment)
+    keys: dict[int, str] = {}
+    names: dict[str, str] = {}
+    for column in columns:
+        key = keys.setdefault(column.doc, f"U{len(keys) + 1}")
+        names.setdefault(key, column.doc_name)
     with plot_context():
         ax = _axes(ax, _size(len(matrix.index), len(matrix.columns), cell=0.3, base=(6.0, 3.0)))
         values = matrix.to_numpy(dtype=float) if matrix.size else np.zeros((1, 1))
         image = ax.imshow(values, cmap=cmap, vmin=0.0, vmax=1.0, aspect="auto")
-        ax.set_xticks(range(len(matrix.columns)), _short(matrix.columns), rotation=60, ha="right")
+        ticks = [f"{keys[c.doc]} {c.label}" for c in columns]
+        ax.set_xticks(range(len(columns)), _short(ticks), rotation=60, ha="right")
         ax.set_yticks(range(len(matrix.index)), _short(matrix.index))
+        ax.set_xlabel("; ".join(f"{key} = {_short([name], 30)[0]}" for key, name in names.items()))
         colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.6)
         colorbar.set_label("相似度 score", fontfamily=font_families())
         ax.set_title("对照矩阵 Alignment matrix")
@@ -194,5 +207,18 @@ def alignment_heatmap(alignment: Alignment, *, ax: Axes | None = None, cmap: str
     return ax
 
 
+#: A trailing ``#n`` that makes a repeated label unique: kept when a label is shortened.
+_NUMBER_SUFFIX = re.compile(r"\s?#\d+$")
+
+
 def _short(labels: Sequence[Any], width: int = 22) -> list[str]:
-    return [str(label) if len(str(label)) <= width else str(label)[: width - 1] + "…" for label in labels]
+    """Labels cut to ``width`` characters, keeping a trailing ``#n`` (labels stay distinct)."""
+    out = []
+    for label in map(str, labels):
+        if len(label) <= width:
+            out.append(label)
+            continue
+        found = _NUMBER_SUFFIX.search(label)
+        suffix = found.group(0) if found else ""
+        out.append(label[: max(1, width - 1 - len(suffix))] + "…" + suffix)
+    return out

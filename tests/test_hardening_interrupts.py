@@ -328,7 +328,7 @@ def test_a_failure_while_saving_keeps_the_previous_complete_tables(
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
     smaller = AnalysisResult(**{name: baseline.table(name).head(3) for name in TABLES}, summary={"n": 3})
-    with pytest.raises(OutputError, match="units.parquet: cannot write: No space"):
+    with pytest.raises(OutputError, match=r"units\.parquet: cannot write: No space"):
         smaller.save(out)
     monkeypatch.undo()
     after = {p.name: p.read_bytes() for p in out.iterdir()}

@@ -176,3 +176,39 @@ def test_coverage_and_alignment_plots(alignment) -> None:
     frame = alignment.coverage_frame()
     assert [round(p.get_width(), 6) for p in ax.patches] == [round(v * 100, 6) for v in frame["coverage"]]
     assert heat.images[0].get_array().shape == T.alignment_matrix(alignment).shape
+
+
+def test_alignment_heatmap_with_repeated_upper_labels() -> None:
+    """An upper document numbering several items （一）: one column per unit, scores in place."""
+    fixtures = Path(__file__).resolve().parent / "fixtures" / "report"
+    plan = policytext.read(fixtures / "repeated_labels_plan.txt")
+    upper = policytext.read(fixtures / "repeated_labels_upper.txt")
+    alignment = policytext.align(plan, upper)
+    heat = plot.alignment_heatmap(alignment)
+    values = np.asarray(heat.images[0].get_array())
+    columns = T.alignment_columns(alignment)
+    assert values.shape == (len(alignment.lower_units), len(columns))
+    ticks = [t.get_text() for t in heat.get_xticklabels()]
+    assert len(set(ticks)) == len(ticks)
+    position = {(c.doc, c.index): i for i, c in enumerate(columns)}
+    for row, match in enumerate(alignment.matches):
+        assert alignment.lower_units[row].index == match.lower.index  # one match per lower measure
+        assert values[row, position[(match.upper.doc, match.upper.index)]] == pytest.approx(match.score)
+    plt.close("all")
+
+
+def test_responsibility_heatmap_with_a_repeated_measure_heading() -> None:
+    """An annex repeating a measure heading: a row per measure, each with its own roles."""
+    doc = policytext.read(
+        Path(__file__).resolve().parent / "fixtures" / "report" / "repeated_measure_plan.txt"
+    )
+    ax = plot.responsibility_heatmap(doc)
+    rows = [t.get_text() for t in ax.get_yticklabels()]
+    assert len(rows) == len(set(rows)) == len(doc.measures)
+    codes = np.asarray(ax.images[0].get_array())
+    roles = list(plot.ROLE_COLORS)
+    agencies = [t.get_text() for t in ax.get_xticklabels()]
+    lead, support = roles.index("lead") + 1, roles.index("support") + 1
+    assert codes[2, agencies.index("区教育局")] == lead and codes[2, agencies.index("区财政局")] == support
+    assert codes[0, agencies.index("区财政局")] == 0
+    plt.close("all")

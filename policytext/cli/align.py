@@ -6,7 +6,7 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from policytext.cli.common import add_input_options, load_document, load_upper, write_output
+from policytext.cli.common import add_input_options, check_output, load_document, load_upper, write_output
 from policytext.errors import ConfigurationError
 
 HELP = """examples:
@@ -20,7 +20,6 @@ document's header (national/provincial/…) unless --levels names them, one per 
 JSON output has pairs (lower_path, lower_title, upper_doc, upper_path, upper_text, upper_span,
 score, relation, evidence …), coverage, omitted and local_additions.
 """
-
 
 
 def register(subparsers: Any) -> None:
@@ -61,6 +60,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from policytext.align import DEFAULT_CONFIG, align
 
+    check_output(args.output, "pairs.json")
     lower = load_document(args)
     uppers = [load_upper(value, args) for value in args.against]
     if args.levels and len(args.levels) != len(uppers):

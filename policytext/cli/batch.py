@@ -7,7 +7,6 @@ import signal
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -58,7 +57,7 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--text-column",
         default=None,
-        help="text field of record files (default: text/content/full_text/body)",
+        help="text field of record files (default: text/content/full_text/body/正文)",
     )
     parser.add_argument("--id-column", default=None, help="field of record files used as document id")
     parser.add_argument("--top", type=int, default=20, help="keywords per document (default: 20)")
@@ -86,14 +85,13 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from policytext.corpus import Corpus
     from policytext.corpus.cache import ResultCache
+    from policytext.report.outputs import check_folder_target, writing
 
     if args.workers is not None and args.workers < 0:
         raise InputError("--workers must be 0 or more")
     if args.chunk_size < 1:
         raise InputError("--chunk-size must be at least 1")
-    outdir = Path(args.outdir)
-    if outdir.exists() and not outdir.is_dir():
-        raise InputError("the output path exists and is not a folder", outdir)
+    outdir = check_folder_target(args.outdir, "output")
     # the output folder may sit inside the input folder: its tables must not be read as input
     corpus = Corpus(args.input, text_column=args.text_column, id_column=args.id_column, exclude=[outdir])
     total = len(corpus)
@@ -128,7 +126,8 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return INTERRUPTED
-    result.save(outdir, format=args.format)
+    with writing(outdir, "output"):
+        result.save(outdir, format=args.format)
     summary = result.summary
     print(
         f"{summary['documents']} documents: {summary['analysed']} analysed, {summary['errors']} errors "

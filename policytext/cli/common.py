@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from pathlib import Path
 
 from policytext._util import atomic_write_text
 from policytext.model import PolicyDocument
@@ -20,7 +19,9 @@ def add_input_options(parser: argparse.ArgumentParser, *, name: str = "file") ->
 def add_reading_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("reading")
     group.add_argument("--encoding", help="force an encoding instead of detecting it (e.g. gb18030)")
-    group.add_argument("--t2s", action="store_true", help="convert traditional characters to simplified (OpenCC)")
+    group.add_argument(
+        "--t2s", action="store_true", help="convert traditional characters to simplified (OpenCC)"
+    )
     group.add_argument("--text-column", help="record files: the column holding the text")
     group.add_argument("--record", type=int, help="record files: index of the record to read (0-based)")
 
@@ -63,9 +64,21 @@ def load_upper(value: str, args: argparse.Namespace) -> PolicyDocument:
     )
 
 
+def check_output(output: str | None, example: str = "out.json") -> None:
+    """Refuse an ``-o`` file that cannot be written, before any work is done."""
+    if output is not None:
+        from policytext.report.outputs import check_file_target
+
+        check_file_target(output, "output", example)
+
+
 def write_output(text: str, output: str | None) -> None:
-    """Write to a file atomically, or to standard output."""
-    if output:
-        atomic_write_text(Path(output), text)
+    """Write to a file atomically, or to standard output; OS errors become one-line errors."""
+    if output is not None:
+        from policytext.report.outputs import check_file_target, writing
+
+        target = check_file_target(output, "output")
+        with writing(target, "output"):
+            atomic_write_text(target, text)
     else:
         sys.stdout.write(text)

@@ -56,6 +56,7 @@ def register(subparsers: Any) -> None:
 def run(args: argparse.Namespace) -> int:
     from policytext.corpus import fetch as fetcher
     from policytext.errors import InputError
+    from policytext.report.outputs import check_folder_target, writing
 
     if args.corpus_command == "list":
         sets = list(fetcher.installed())
@@ -82,7 +83,12 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{index}/{total}] {title}", file=sys.stderr)
 
-    target = fetcher.fetch(args.name, api=args.api_url, limit=args.limit, force=args.force, progress=progress)
+    fetcher.spec_for(args.name)  # an unknown name is refused first
+    folder = check_folder_target(fetcher.corpus_dir(args.name), "corpus folder")  # before the download
+    with writing(folder, "corpus folder"):  # the client turns network OS errors into DownloadError
+        target = fetcher.fetch(
+            args.name, api=args.api_url, limit=args.limit, force=args.force, progress=progress
+        )
     provenance = json.loads((target.parent / "provenance.json").read_text(encoding="utf-8"))
     failed = provenance.get("failed", [])
     print(

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from policytext.cli.common import add_input_options, load_document, write_output
+from policytext.cli.common import add_input_options, check_output, load_document, write_output
 
 HELP = """examples:
   policytext parse corpora/qianjiang_2025_education_science_talent_plan.txt --format table
@@ -27,7 +27,9 @@ def register(subparsers: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     add_input_options(parser)
-    parser.add_argument("--format", choices=("json", "csv", "table"), default="json", help="output format (default json)")
+    parser.add_argument(
+        "--format", choices=("json", "csv", "table"), default="json", help="output format (default json)"
+    )
     parser.add_argument("--units", action="store_true", help="with csv/table: one row per measure × unit")
     parser.add_argument("--include-text", action="store_true", help="with json: include the canonical text")
     parser.add_argument("-o", "--output", help="write to this file instead of standard output")
@@ -35,6 +37,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    check_output(args.output, "plan.json")
     doc = load_document(args)
     if args.format == "json":
         text = json.dumps(doc.to_dict(include_text=args.include_text), ensure_ascii=False, indent=2) + "\n"
@@ -58,7 +61,23 @@ def _table(doc: Any, frame: Any) -> str:
         f"sections:   {len(doc.sections)}   measures: {len(doc.measures)}   units: {len(doc.units)}",
         "",
     ]
-    columns = [c for c in ("path", "title", "lead_units", "support_units", "units", "deadlines", "targets", "name", "role", "canonical", "function") if c in frame.columns]
+    columns = [
+        c
+        for c in (
+            "path",
+            "title",
+            "lead_units",
+            "support_units",
+            "units",
+            "deadlines",
+            "targets",
+            "name",
+            "role",
+            "canonical",
+            "function",
+        )
+        if c in frame.columns
+    ]
     if not frame.empty:
         lines.append(frame[columns].to_string(index=False, max_colwidth=40))
     return "\n".join(lines) + "\n"

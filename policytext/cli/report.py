@@ -101,9 +101,12 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from policytext.report import report
+    from policytext.report.api import check_outputs, resolve_format
 
     if args.top < 1:
         raise InputError("--top must be at least 1")
+    fmt = resolve_format(args.format, args.output)
+    check_outputs(args.output or f"report.{fmt}", args.xlsx, args.csv, fmt=fmt)  # before reading
     say = _progress(args.quiet)
     plan = None
     if args.file is not None:

@@ -14,6 +14,7 @@ from markupsafe import Markup, escape
 
 from policytext.model import PolicyDocument, Span
 from policytext.report import svg
+from policytext.report import tables as T
 from policytext.report.build import ReportData
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -105,18 +106,14 @@ def _unit_segments(
 
 
 def _upper_document(unit: UnitRef, uppers: Sequence[PolicyDocument]) -> PolicyDocument | None:
-    by_name = [doc for doc in uppers if doc.name == unit.doc_name]
-    if len(by_name) == 1:
-        return by_name[0]
-    for index in (unit.doc - 1, unit.doc):  # index 0 may be the lower document
-        if 0 <= index < len(uppers) and uppers[index].name == unit.doc_name:
-            return uppers[index]
-    return None
+    """The document of an upper unit: ``unit.doc`` is its position in the ``uppers`` that were
+    aligned (names are no key: two 政府工作报告 share a title)."""
+    return uppers[unit.doc] if 0 <= unit.doc < len(uppers) else None
 
 
 def pair_view(match: Match, lower: PolicyDocument, uppers: Sequence[PolicyDocument]) -> PairView:
     evidence_text = [e.text for e in match.evidence]
-    lower_doc = lower if lower.name == match.lower.doc_name or match.lower.doc == 0 else None
+    lower_doc = lower if lower.name == match.lower.doc_name else None
     return PairView(
         lower_label=f"{match.lower.label} {match.lower.title or ''}".strip(),
         upper_label=f"{match.upper.doc_name} · {match.upper.label}",
@@ -156,29 +153,34 @@ def matrix_chart(data: ReportData) -> Markup:
     matrix = data.tables["alignment_matrix"].set_index("lower")
     if matrix.empty or not len(matrix.columns):
         return Markup('<p class="note">No upper-level units to compare with.</p>')
+    assert data.alignment is not None
+    # the table's columns are these, in this order; they carry the document of each column
+    uppers = T.alignment_columns(data.alignment)
+    values = matrix.to_numpy(dtype=float)
     note = ""
-    if len(matrix.columns) > MAX_MATRIX_COLUMNS:
-        matched = matrix.loc[:, (matrix > 0).any(axis=0)]
+    if len(uppers) > MAX_MATRIX_COLUMNS:
+        keep = [i for i in range(len(uppers)) if (values[:, i] > 0).any()]
         note = (
-            f'<p class="note">{len(matrix.columns)} upper-level units: the chart shows the {len(matched.columns)} '
+            f'<p class="note">{len(uppers)} upper-level units: the chart shows the {len(keep)} '
             "with a match; the others are listed under 未覆盖的上级任务 Omitted.</p>"
         )
-        matrix = matched
-        if not len(matrix.columns):
+        uppers, values = [uppers[i] for i in keep], values[:, keep]
+        if not uppers:
             return Markup(note)
-    keys: dict[str, str] = {}
+    keys: dict[int, str] = {}
+    names: dict[str, str] = {}
     columns = []
-    for column in map(str, matrix.columns):
-        doc_name, _, path = column.rpartition(" · ")
-        key = keys.setdefault(doc_name, f"U{len(keys) + 1}")
-        columns.append(f"{key} {path}")
+    for column in uppers:
+        key = keys.setdefault(column.doc, f"U{len(keys) + 1}")
+        names.setdefault(key, column.doc_name)
+        columns.append(f"{key} {column.label}")
     chart = svg.value_heatmap(
         list(matrix.index),
         columns,
-        matrix.to_numpy().tolist(),
+        values.tolist(),
         title="对照矩阵 Alignment matrix (best score per pair)",
     )
-    legend = "".join(f"<li><strong>{escape(key)}</strong> {escape(name)}</li>" for name, key in keys.items())
+    legend = "".join(f"<li><strong>{escape(key)}</strong> {escape(name)}</li>" for key, name in names.items())
     return Markup(note) + chart + Markup(f'<ul class="plain doc-key">{legend}</ul>')
 
 

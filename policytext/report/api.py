@@ -11,6 +11,7 @@ from policytext.errors import InputError
 from policytext.model import PolicyDocument
 from policytext.report import tables as T
 from policytext.report.build import DocumentLike, Progress, ReportData, build_report_data
+from policytext.report.outputs import check_distinct, check_file_target, check_folder_target, writing
 
 if TYPE_CHECKING:  # pragma: no cover
     from policytext.align import Alignment
@@ -54,8 +55,9 @@ def report(
     >>> out.name
     'r.html'
     """
-    fmt = _resolve_format(format, output)
+    fmt = resolve_format(format, output)
     target = Path(output) if output is not None else Path(f"report.{fmt}")
+    check_outputs(target, xlsx, csv_dir, fmt=fmt)  # before minutes of analysis, not after
     uppers = _as_list(against)
     options = {
         "format": fmt,
@@ -85,6 +87,22 @@ def report(
     return target
 
 
+def check_outputs(
+    target: str | Path,
+    xlsx: str | Path | None = None,
+    csv_dir: str | Path | None = None,
+    *,
+    fmt: str = "html",
+) -> None:
+    """Refuse, before any work, outputs that cannot be written or that collide with each other."""
+    check_file_target(target, "report output", f"report.{fmt}")
+    if xlsx is not None:
+        check_file_target(xlsx, "xlsx output", "tables.xlsx")
+    if csv_dir is not None:
+        check_folder_target(csv_dir, "CSV output")
+    check_distinct({"report output": target, "xlsx output": xlsx, "CSV output": csv_dir})
+
+
 def write_report(
     data: ReportData,
     target: Path,
@@ -104,12 +122,13 @@ def write_report(
         from policytext.report.markdown import render_markdown
 
         text = render_markdown(data)
-    if target.exists() and target.is_dir():
-        raise InputError("the report output is a folder; give a file name such as report.html", target)
-    return atomic_write_text(target, text)
+    check_file_target(target, "report output", f"report.{fmt}")
+    with writing(target, "report output"):
+        return atomic_write_text(target, text)
 
 
-def _resolve_format(fmt: str | None, output: str | Path | None) -> str:
+def resolve_format(fmt: str | None, output: str | Path | None) -> str:
+    """``fmt`` checked, or when ``None`` the format the suffix of ``output`` names (default html)."""
     if fmt is None:
         suffix = Path(output).suffix.lower() if output is not None else ""
         return "md" if suffix in (".md", ".markdown") else "html"

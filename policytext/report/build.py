@@ -138,8 +138,6 @@ def build_report_data(
         from policytext.align import align
 
         alignment = align(doc, uppers)
-    elif alignment is not None and not uppers:
-        uppers = list(_alignment_uppers(alignment))
     if alignment is None:
         notes.append(
             "No upper-level documents were given, so coverage and alignment are omitted. "
@@ -188,9 +186,3 @@ def _instruments(doc: PolicyDocument, notes: list[str]) -> tuple[dict[str, pd.Da
             raise
         notes.append("Policy instruments are unavailable in this installation.")
         return {}, {}
-
-
-def _alignment_uppers(alignment: Alignment) -> Sequence[PolicyDocument]:
-    """The upper documents an existing Alignment was computed against (for provenance)."""
-    uppers = getattr(alignment, "uppers", None) or getattr(alignment, "upper_documents", None) or ()
-    return [u for u in uppers if isinstance(u, PolicyDocument)]

@@ -9,18 +9,23 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 from policytext._util import atomic_write_bytes, atomic_write_text
 from policytext.errors import InputError
 from policytext.model import Measure, PolicyDocument, Role
+from policytext.report.outputs import check_file_target, check_folder_target, writing
 
 if TYPE_CHECKING:  # pragma: no cover
     from policytext.align import Alignment
+    from policytext.align.result import UnitRef
 
 #: Bilingual column headings for readers (HTML, Markdown, xlsx).
 COLUMN_LABELS: dict[str, str] = {
@@ -198,20 +203,41 @@ def responsibility_matrix(doc: PolicyDocument, by: str = "name") -> pd.DataFrame
 
     ``by`` is ``name`` (as printed, what a reader of the document recognises) or ``canonical``
     (full names, to compare documents).  When a unit appears twice in one measure the stronger
-    role wins (lead > support > unspecified).
+    role wins (lead > support > unspecified).  Rows follow ``doc.measures``; a label two
+    measures share (an annex repeating a heading) gets the measure's number, ``#n``.
     """
     _check_by(by)
     agencies = agency_order(doc, by=by)
-    index = [measure_label(m) for m in doc.measures]
-    matrix = pd.DataFrame("", index=pd.Index(index, name="measure"), columns=agencies, dtype=object)
+    column = {agency: position for position, agency in enumerate(agencies)}
     rank = {role: order for order, role in enumerate(_ROLE_ORDER)}
-    for row, measure in zip(index, doc.measures, strict=True):
+    cells: list[list[str]] = [[""] * len(agencies) for _ in doc.measures]
+    for row, measure in zip(cells, doc.measures, strict=True):
         for unit in measure.units:
-            agency = getattr(unit, by) or unit.name
-            current = matrix.at[row, agency]
-            if not current or rank[unit.role] < rank[Role(current)]:
-                matrix.at[row, agency] = unit.role.value
-    return matrix
+            at = column[getattr(unit, by) or unit.name]
+            if not row[at] or rank[unit.role] < rank[Role(row[at])]:
+                row[at] = unit.role.value
+    index = unique_labels([measure_label(m) for m in doc.measures])
+    return pd.DataFrame(cells, index=pd.Index(index, name="measure"), columns=agencies, dtype=object)
+
+
+def unique_labels(labels: Sequence[str], numbers: Sequence[int] | None = None, sep: str = " ") -> list[str]:
+    """``labels`` with ``#n`` added to every label that is not unique.
+
+    ``n`` is the item's number in ``numbers`` (by default its 1-based position).  Matrices are
+    indexed by such labels; a repeated one would make a cell lookup return a whole row instead
+    of a value and merge two items in a chart.  Labels that are unique stay as they are.
+    """
+    counts = Counter(labels)
+    used: set[str] = set()
+    out = []
+    for position, text in enumerate(labels):
+        number = numbers[position] if numbers is not None else position + 1
+        candidate = text if counts[text] == 1 else f"{text}{sep}#{number}"
+        while candidate in used:  # only when a label already reads like "X #3"
+            candidate = f"{candidate}{sep}#{number}"
+        used.add(candidate)
+        out.append(candidate)
+    return out
 
 
 def agency_load(doc: PolicyDocument, by: str = "name") -> pd.DataFrame:
@@ -335,26 +361,64 @@ def alignment_tables(alignment: Alignment) -> dict[str, pd.DataFrame]:
     }
 
 
+@dataclass(frozen=True)
+class UpperColumn:
+    """A column of the alignment matrix: one upper unit, named uniquely for readers.
+
+    ``doc`` and ``index`` identify the unit (:attr:`UnitRef.doc` is the upper document's
+    position in the ``uppers`` given to :func:`policytext.align`); ``doc_name`` is unique among
+    the documents (``#n`` added when two share a title) and ``label`` within its document
+    (``#n``, the unit's number, added when a numbering label repeats, e.g. five ``（一）``).
+    """
+
+    doc: int
+    index: int
+    doc_name: str
+    label: str
+
+    @property
+    def name(self) -> str:
+        return f"{self.doc_name} · {self.label}"
+
+
+def alignment_columns(alignment: Alignment) -> list[UpperColumn]:
+    """Every upper unit the alignment knows (matched or omitted), in document order."""
+    units: dict[tuple[int, int], UnitRef] = {}
+    for unit in [*(m.upper for m in alignment.matches), *alignment.omitted]:
+        units.setdefault((unit.doc, unit.index), unit)
+    by_doc: dict[int, list[UnitRef]] = {}
+    for key in sorted(units):
+        by_doc.setdefault(key[0], []).append(units[key])
+    titles = [in_doc[0].doc_name for in_doc in by_doc.values()]
+    doc_names = dict(zip(by_doc, unique_labels(titles, [doc + 1 for doc in by_doc]), strict=True))
+    columns = []
+    for doc, in_doc in by_doc.items():
+        labels = unique_labels([u.label for u in in_doc], [u.index + 1 for u in in_doc], sep="")
+        columns += [
+            UpperColumn(doc, u.index, doc_names[doc], text) for u, text in zip(in_doc, labels, strict=True)
+        ]
+    return columns
+
+
 def alignment_matrix(alignment: Alignment) -> pd.DataFrame:
     """Lower units × upper units, each cell the best score of a match (0 when none).
 
-    Columns are every upper unit the alignment knows (matched or omitted), in document order,
-    labelled ``document · path``.
+    Columns are :func:`alignment_columns`, labelled ``document · path``; rows the lower units in
+    order.  Cells are filled by position, so repeated labels can never mix two units up.
     """
-    uppers: dict[tuple[int, int], str] = {}
-    for unit in [*(m.upper for m in alignment.matches), *alignment.omitted]:
-        uppers.setdefault((unit.doc, unit.index), f"{unit.doc_name} · {unit.label}")
-    columns = [uppers[key] for key in sorted(uppers)]
-    rows = [f"{u.label} {u.title or ''}".strip() for u in alignment.lower_units]
-    position = {unit.index: i for i, unit in enumerate(alignment.lower_units)}
-    matrix = pd.DataFrame(0.0, index=pd.Index(rows, name="lower"), columns=columns)
+    columns = alignment_columns(alignment)
+    column_of = {(c.doc, c.index): position for position, c in enumerate(columns)}
+    lower = alignment.lower_units
+    row_of = {unit.index: position for position, unit in enumerate(lower)}
+    scores = np.zeros((len(lower), len(columns)))
     for match in alignment.matches:
-        row = position.get(match.lower.index)
-        if row is None:
-            continue
-        column = uppers[(match.upper.doc, match.upper.index)]
-        matrix.iloc[row, matrix.columns.get_loc(column)] = max(matrix.iloc[row][column], match.score)
-    return matrix
+        row = row_of.get(match.lower.index)
+        column = column_of.get((match.upper.doc, match.upper.index))
+        if row is not None and column is not None:
+            scores[row, column] = max(scores[row, column], match.score)
+    rows = unique_labels([f"{u.label} {u.title or ''}".strip() for u in lower], [u.index + 1 for u in lower])
+    names = unique_labels([c.name for c in columns])  # a safety net: document titles with " · "
+    return pd.DataFrame(scores, index=pd.Index(rows, name="lower"), columns=names)
 
 
 _OMITTED_COLUMNS = [
@@ -390,13 +454,12 @@ def build_tables(
 
 def write_csv(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
     """One UTF-8 (with BOM, so Excel shows Chinese correctly) CSV per table; returns the paths."""
-    target = Path(folder)
-    if target.exists() and not target.is_dir():
-        raise InputError("--csv needs a folder, but this is a file", target)
+    target = check_folder_target(folder, "CSV output")
     written = []
-    for name, frame in tables.items():
-        text = frame.to_csv(index=False, lineterminator="\n")
-        written.append(atomic_write_text(target / f"{name}.csv", "\ufeff" + text))
+    with writing(target, "CSV output"):
+        for name, frame in tables.items():
+            text = frame.to_csv(index=False, lineterminator="\n")
+            written.append(atomic_write_text(target / f"{name}.csv", "\ufeff" + text))
     return written
 
 
@@ -425,7 +488,9 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
             sheet.column_dimensions[column_cells[0].column_letter].width = min(60, max(8, longest * 1.6))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return atomic_write_bytes(path, buffer.getvalue())
+    target = check_file_target(path, "xlsx output", "tables.xlsx")
+    with writing(target, "xlsx output"):
+        return atomic_write_bytes(target, buffer.getvalue())
 
 
 def _sheet_name(name: str) -> str:
