@@ -18,6 +18,7 @@ The canonical form:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 __all__ = ["NormalizeOptions", "normalize"]
@@ -55,6 +56,16 @@ _PUA_DOT = re.compile(r"(?m)^(\s*\d{1,3})[\ue000-\uf8ff]")
 
 # Runs of spaces; whether one is kept depends on its neighbours (see _space).
 _SPACES = re.compile(r" +")
+# A 落款 line naming two or more bodies side by side ("国务院　中央军委") above the date: one space
+# is kept between them, or they would read as one body.  Looked for near the text's end only.
+_AGENCY = r"[\u4e00-\u9fff]{0,20}?(?:国务院|中央军委|中共中央|人民政府|办公厅|办公室|委员会|常委会|政协|军区|总部|部|局|委|厅|院|署)"
+# (the names alone; the date line below them is found first, see _protect_agency_spaces)
+_AGENCY_NAMES = re.compile(rf" *(?P<names>{_AGENCY}(?: +{_AGENCY})+) *")
+# A newline before a date line (blank lines may come between): "\n 一九九六年…", "\n(2025年…".
+_BEFORE_DATE_LINE = re.compile(r"\n(?=[ \n]*[（(]?(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4}) *年)")
+_AGENCY_WINDOW = 300
+# Stands for a kept space while the other spaces are dropped (control characters are gone by then).
+_KEPT_SPACE = "\x02"
 # The common case decided without a Python call: a run not followed by printable ASCII goes.
 # Written " (?<!  ) *+" rather than " ++" so that the scan can jump to spaces (a literal first
 # item) and only tries a run at its first space (linear time on long runs).
@@ -81,10 +92,9 @@ _CLUTTER_WORDS = (
     "下载|打印|全屏|收藏|分享|关闭|字号|加大|还原|减小|默认|大|中|小|打印本页|关闭窗口|"
     "返回顶部|【|】|\\[|\\]|：|:|\\||/|浏览次数|保存|纠错|扫一扫|在手机打开|视力保护色"
 )
-# Two or more words with whitespace between: written so that each space can be matched one way
-# only (``(?:\s*W\s*){2,}`` backtracks exponentially on "打印 | | | … x").
-_CLUTTER_LINE = re.compile(rf"^\s*(?:{_CLUTTER_WORDS})(?:\s*(?:{_CLUTTER_WORDS}))+\s*$")
-# The same, for every line of a text at once (whitespace other than the newline).  The look-ahead
+# Two or more words with whitespace between, for every line of a text at once (whitespace other
+# than the newline), written so that each space can be matched one way only
+# (``(?:\s*W\s*){2,}`` backtracks exponentially on "打印 | | | … x").  The look-ahead
 # at the words' first characters is pure speed: one set test rejects nearly every line, where the
 # alternation tried each of its words.
 _CLUTTER_FIRST_CHARS = "下打全收分关字加还减默大中小返【】[]：:|/浏保纠扫在视"
@@ -126,12 +136,17 @@ _FOOTER = re.compile(
     r"本作品是中华人民共和国的|【(?:打印|关闭)(?:本页|窗口)?】|打印本页|关闭窗口)"
 )
 
+# The longest footer line (without a trailing colon); longer lines are sentences.
+_FOOTER_MAX = 12
 # The same footers at a line start, found by one scan from a newline (fast literal prefix).
 _FOOTER_LINE = re.compile(r"\n" + _FOOTER.pattern)
 _LABEL_LINE = re.compile(
     r"(?:第[一二三四五六七八九十百零〇两\d]+[章节]|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)"
 )
 _TERMINAL = set("。！？；：，、」”")
+# Rounds of clutter dropping and line joining (see _drop_and_join); each one that changes the
+# text shortens it, and two are nearly always enough.
+_MAX_ROUNDS = 6
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,25 +179,59 @@ def normalize(text: str, options: NormalizeOptions | None = None) -> str:
         text = _strip_markdown_headings(text)
     if " " in text:
         text = _drop_spaces(text)
+    if "号" in text:
+        # before the brackets are paired: in a mistyped "(人社部发〔2021)73号)" the ")" closing the
+        # year belongs to the 文号, and pairing first would take it as the partner of "("
+        text = _bracket_doc_numbers(text)
     text = _punctuation(text)
     if " " in text:
         # a mark just made Chinese ("一! 1" → "一！ 1") leaves a space next to it: drop it too,
         # as a second normalisation would (idempotence)
         text = _drop_spaces(text)
-    if "号" in text:
-        text = _bracket_doc_numbers(text)
     if "\t" in text:
         # a tab separates table cells (docx/html tables, TSV): keep one between cells
         text = _EDGE_TABS.sub("", _TAB_RUN.sub("\t", text))
     if "\n" in text:
         text = _drop_blank_lines(text)
+    return _drop_and_join(text, opts)
+
+
+def _drop_and_join(text: str, opts: NormalizeOptions) -> str:
+    """Drop clutter and join broken lines, each repeated until it changes nothing.
+
+    The steps change what the others see, and a second normalisation would take the next step,
+    so this one does (idempotence): dropping or joining lines moves the first 20 lines searched
+    for toolbars and the last fifth searched for a footer, and a joined title can make a line
+    that starts like a heading.  A footer cut removes the last lines only, so it never brings
+    in a new toolbar line or a new join.  On the usual text no step changes anything, and each
+    runs once.
+    """
     if opts.strip_clutter:
-        text = _drop_clutter(text)
-    if opts.join_broken_headings:
-        joined = _join_broken_title(_join_broken_headings(text))
-        if joined != text:  # a joined line can complete a bracket pair split across two lines
-            joined = _punctuation(joined)
-        text = joined
+        text = _until_stable(_cut_footer, _until_stable(_drop_top_clutter, _drop_clutter_lines(text)))
+    if not opts.join_broken_headings:
+        return text
+    for _ in range(_MAX_ROUNDS):
+        headings = _join_broken_headings(text)
+        joined = _join_broken_title(headings)
+        if joined is text:
+            return text
+        if opts.strip_clutter:
+            moved = _until_stable(_cut_footer, _until_stable(_drop_top_clutter, joined))
+        else:
+            moved = joined
+        if joined is headings and moved is joined:
+            return moved  # only headings joined and nothing moved: one heading pass is a fixed point
+        text = moved
+    return text
+
+
+def _until_stable(step: Callable[[str], str], text: str) -> str:
+    """Apply ``step`` until it returns its argument unchanged (each step only removes text)."""
+    for _ in range(_MAX_ROUNDS):
+        changed = step(text)
+        if changed is text or changed == text:
+            return changed
+        text = changed
     return text
 
 
@@ -380,11 +429,42 @@ def _line_end_dot(match: re.Match[str]) -> str:
 
 
 def _drop_spaces(text: str) -> str:
-    """Keep a space only between two printable ASCII characters (see _space)."""
-    text = _SPACES_BEFORE_NON_ASCII.sub("", text)
+    """Keep a space only between two printable ASCII characters (see _space), and between two
+    bodies named side by side on a 落款 line near the end (see _protect_agency_spaces)."""
+    protected = _protect_agency_spaces(text)
+    kept = protected is not text
+    text = _SPACES_BEFORE_NON_ASCII.sub("", protected)
     if " " in text:
         text = _SPACES.sub(_space, text)
-    return text
+    return text.replace(_KEPT_SPACE, " ") if kept else text
+
+
+def _protect_agency_spaces(text: str) -> str:
+    """``text`` with the spaces between the bodies of a 落款 line ("国务院　中央军委" above the date)
+    turned into a placeholder; ``text`` itself if there is none (nearly always).
+
+    Only the lines wholly within the last ``_AGENCY_WINDOW`` characters are looked at: every
+    later step only shortens the text, so a second normalisation looks at the same lines
+    (idempotence).  A header line "中共中央　国务院" above "关于…" is left to the title join.
+    """
+    start = max(0, len(text) - _AGENCY_WINDOW)
+    pieces: list[str] = []
+    last = 0
+    # each date line near the end (a literal newline first: a fast scan), then the line above it
+    for date in _BEFORE_DATE_LINE.finditer(text, start):
+        line_start = text.rfind("\n", max(0, start - 1), date.start()) + 1
+        if (line_start == 0 and start > 0) or line_start < last:
+            continue  # the line begins before the window
+        names = _AGENCY_NAMES.fullmatch(text, line_start, date.start())
+        if names is None:
+            continue
+        pieces.append(text[last : names.start("names")])
+        pieces.append(_SPACES.sub(_KEPT_SPACE, names.group("names")))
+        last = names.end("names")
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def _space(match: re.Match[str]) -> str:
@@ -400,13 +480,6 @@ def _space(match: re.Match[str]) -> str:
     if before.isascii() and after.isascii():
         return " "
     return ""
-
-
-def _drop_clutter(text: str) -> str:
-    """Drop toolbar lines anywhere, toolbar/breadcrumb lines at the top, and a trailing footer."""
-    text = _drop_clutter_lines(text)
-    text = _drop_top_clutter(text)
-    return _cut_footer(text)
 
 
 def _drop_clutter_lines(text: str) -> str:
@@ -448,7 +521,8 @@ def _is_top_clutter(line: str) -> bool:
 
 def _cut_footer(text: str) -> str:
     """A footer only ends the document in its last part: 相关 at the start of a body line early
-    in the text is ordinary prose.  The last ``max(8, n // 5)`` lines are searched."""
+    in the text is ordinary prose.  The last ``max(8, n // 5)`` lines are searched, and only a
+    short line is a footer (see _is_footer_line)."""
     if not text or (_FOOTER_LINE.search(text) is None and _FOOTER.match(text) is None):
         # no footer line anywhere (nearly every text): one literal-first scan of the whole text
         # costs less than finding where its last fifth begins
@@ -460,38 +534,130 @@ def _cut_footer(text: str) -> str:
     head = text.rsplit("\n", tail_lines)
     tail = len(head[0]) if len(head) > tail_lines else -1
     if tail < 0:  # the tail is the whole text: its first line has no newline before it
-        if _FOOTER.match(text):
+        if _FOOTER.match(text) and _is_footer_line(text, 0):
             return ""
         tail = 0
-    found = _FOOTER_LINE.search(text, tail)
-    return text[: found.start()] if found else text
+    for found in _FOOTER_LINE.finditer(text, tail):
+        if _is_footer_line(text, found.start() + 1):
+            return text[: found.start()]
+    return text
 
 
-_TITLE_SUFFIX = re.compile(
-    r"(?:通知|意见|方案|规划|办法|条例|规定|细则|计划|措施|决定|纲要|报告|批复|通告|公告|要点|清单|指南)(?:（[^（）]{1,16}）)?》?(?:的通知)?$"
-)
+def _is_footer_line(text: str, start: int) -> bool:
+    """A footer is a short label ("相关文件：", "扫一扫在手机打开当前页"), not a sentence: in a 附则
+    "相关政策与本政策不一致的，以本政策为准。" starts like one and is the document's own text."""
+    end = text.find("\n", start)
+    line = text[start : end if end >= 0 else len(text)].rstrip("：:")
+    return len(line) <= _FOOTER_MAX and not line.endswith("。")
+
+
+#: Words an official title ends with; shared with the header parser, which takes a line ending in
+#: one of them (after an optional "（试行）" or "》") for a title.
+TITLE_END_WORDS = (
+    "通知", "意见", "方案", "规划", "办法", "条例", "规定", "细则", "计划", "措施", "决定", "纲要", "报告", "批复", "通告",
+    "公告", "函", "复函", "答复", "通报", "指南", "指导目录", "清单", "要点", "若干政策", "政策", "实施意见", "行动计划",
+    "工作方案", "实施方案", "管理办法", "法", "修正案", "决议", "解释", "规则", "章程", "守则", "准则", "公约",
+)  # fmt: skip
+# The last line of a title: one of the words, then maybe "（试行）", a closing 》 and "的通知".
+_TITLE_SUFFIX = re.compile("(?:" + "|".join(TITLE_END_WORDS) + r")(?:（[^（）]{1,16}）)?》?(?:的通知)?$")
+# The characters such a line can end with: one set test spares most lines the regex.
+_TITLE_LAST_CHARS = frozenset(word[-1] for word in TITLE_END_WORDS) | {"）", "》"}
 _DATE_LIKE = re.compile(r"^\d|[\d〇○零一二三四五六七八九]年[\d一二三四五六七八九十]{1,3}月")
-_NO_PUNCT = re.compile(r"^[^。，、；：！？,.;:!?\s]+$")
+# A title fragment may hold 、 ("国务院、中央军委关于…"), never a sentence mark or a space.
+_FRAGMENT_CHARS = re.compile(r"^[^。，；：！？,.;:!?\s]+$")
+# A remark in brackets on a line of its own ("（此件公开发布）") is never part of a title.
+_BRACKETED_LINE = re.compile(r"^[（(][^（）()]*[）)]$")
+# A bare issuer line ("国务院办公厅") starts a title only if the next line reads "关于…".
+_ISSUER_END = ("人民政府", "政府", "办公厅", "办公室", "委员会", "院", "部", "委", "局", "厅", "署", "会")
+_TITLE_AFTER_ISSUER = ("关于", "对", "转发", "批转", "印发")
+_TITLE_SCAN_LINES = 12  # output lines in which a title is looked for
+_TITLE_INPUT_LINES = 3 * _TITLE_SCAN_LINES  # input lines they can take (a title has up to 3)
+_TITLE_MAX_LENGTH = 100
 
 
 def _join_broken_title(text: str) -> str:
-    """Join a document title cut over two lines near the top ("…关于印发《X" + "Y方案》的通知")."""
-    lines = text.split("\n", 11)  # the first 11 lines, then the rest in one piece
-    for index in range(min(len(lines) - 1, 10)):
-        first, second = lines[index], lines[index + 1]
-        if (  # (the tests that fail most often come first)
-            6 <= len(first) <= 60
-            and len(second) <= 40
-            and "。" not in second
-            and _TITLE_SUFFIX.search(second)
-            and _NO_PUNCT.match(first)
-            and not _TITLE_SUFFIX.search(first)
-            and not _LABEL_LINE.match(first)
-            and not _LABEL_LINE.match(second)
-            and not _DATE_LIKE.search(first)
-        ):
-            return "\n".join([*lines[:index], first + second, *lines[index + 2 :]])
-    return text
+    """Join a document title cut over two or three lines near the top ("…关于印发《X" + "Y方案》的通知").
+
+    A title is one to two fragments (6–60 characters, no sentence mark, not a numbered, dated or
+    bracketed line) followed by a line of at most 40 characters ending in a title word.  A block
+    is joined only when the line before it is not a fragment too: a longer run is left alone, so
+    that a second normalisation finds nothing more to join (idempotence).
+    """
+    # without a title-ending line among the first lines no block can be joined (nearly every text)
+    first = text.split("\n", _TITLE_SCAN_LINES + 2)[1 : _TITLE_SCAN_LINES + 2]
+    if not any(line[-1:] in _TITLE_LAST_CHARS and _is_title_end(line) for line in first):
+        return text
+    lines = text.split("\n", _TITLE_INPUT_LINES)
+    # the lines that can be looked at: after the first _TITLE_INPUT_LINES, the rest is one piece
+    usable = min(len(lines), _TITLE_INPUT_LINES)
+    ends = [index < usable and _is_title_end(lines[index]) for index in range(_TITLE_INPUT_LINES + 1)]
+    out: list[str] = []
+    index = 0
+    joined = False
+    while index < usable and len(out) < _TITLE_SCAN_LINES:
+        size = _title_block(lines, index, usable, ends, out[-1] if out else None)
+        if size:
+            out.append(_fix_joined_line("".join(lines[index : index + size])))
+            index += size
+            joined = True
+        else:
+            out.append(lines[index])
+            index += 1
+    if not joined:
+        return text
+    return "\n".join([*out, *lines[index:]])
+
+
+def _title_block(lines: list[str], index: int, usable: int, ends: list[bool], previous: str | None) -> int:
+    """How many lines from ``index`` form one broken title (2 or 3), or 0; ``ends[k]`` tells
+    whether line ``k`` can end a title."""
+    if not (ends[index + 1] or ends[index + 2]) or index + 1 >= usable:
+        return 0  # (the cheap test first: no title ends on either of the next two lines)
+    if not _is_title_fragment(lines[index], lines[index + 1]):
+        return 0
+    if previous is not None and _is_title_fragment(previous, lines[index]):
+        return 0  # the block would be the tail of a longer run
+    second = lines[index + 1]
+    if ends[index + 1]:
+        return 2 if len(lines[index]) + len(second) <= _TITLE_MAX_LENGTH else 0
+    if index + 2 >= usable or not _is_title_fragment(second, lines[index + 2]):
+        return 0
+    third = lines[index + 2]
+    if len(lines[index]) + len(second) + len(third) <= _TITLE_MAX_LENGTH:
+        return 3
+    return 0
+
+
+def _is_title_end(line: str) -> bool:
+    """The last line of a broken title: short, ending in a title word, not a numbered item."""
+    return (
+        0 < len(line) <= 40
+        and line[-1] in _TITLE_LAST_CHARS
+        and "。" not in line
+        and _has_title_word(line)
+        and not _LABEL_LINE.match(line)
+    )
+
+
+def _has_title_word(line: str) -> bool:
+    """The line ends in a title word; "…《中华人民共和国刑法》" ends in a cited name, not in 法, and
+    "…实施《中华人民共和国药品管理法" in the middle of one."""
+    if _TITLE_SUFFIX.search(line) is None:
+        return False
+    return "《" not in line or not (line.endswith("》") or line.count("《") > line.count("》"))
+
+
+def _is_title_fragment(line: str, following: str) -> bool:
+    """A line that can be the first or middle part of a title broken before ``following``."""
+    return (
+        6 <= len(line) <= 60
+        and _FRAGMENT_CHARS.match(line) is not None
+        and not _has_title_word(line)
+        and not _LABEL_LINE.match(line)
+        and not _DATE_LIKE.search(line)
+        and not _BRACKETED_LINE.match(line)
+        and ("关于" in line or not line.endswith(_ISSUER_END) or following.startswith(_TITLE_AFTER_ISSUER))
+    )
 
 
 # A candidate for _join_broken_headings: a numbered line (第X章/节, X、, （X）) without 。 followed
@@ -524,14 +690,12 @@ def _join_broken_headings(text: str) -> str:
             pos = line_end
             continue
         line = padded[line_start:line_end]
+        pieces.append(padded[last:line_start])
         while True:  # join, then look at the joined line with the one after it
             following_end = padded.find("\n", line_end + 1)
             if following_end < 0:
                 following_end = len(padded)
-            following = padded[line_end + 1 : following_end]
-            pieces.append(padded[last:line_end])
-            last = line_end + 1
-            line += following
+            line += padded[line_end + 1 : following_end]
             line_end = following_end
             if not _joined_can_continue(line) or line_end >= len(padded):
                 break
@@ -540,11 +704,22 @@ def _join_broken_headings(text: str) -> str:
                 next_end = len(padded)
             if not _heading_is_broken(line, padded[line_end + 1 : next_end]):
                 break
-        pos = line_end
+        pieces.append(_fix_joined_line(line))
+        last = pos = line_end
     if not pieces:
         return text
     pieces.append(padded[last:])
     return "".join(pieces)
+
+
+def _fix_joined_line(line: str) -> str:
+    """The steps that look across characters, again on a line just joined: the join can complete
+    a 文号 or a bracket pair split over two lines, and a bracket made full-width can leave a
+    space beside it.  They work within a line, so the rest of the text needs no second look."""
+    if "号" in line:
+        line = _bracket_doc_numbers(line)
+    line = _punctuation(line)
+    return _drop_spaces(line) if " " in line else line
 
 
 def _joined_can_continue(line: str) -> bool:
@@ -562,4 +737,5 @@ def _heading_is_broken(line: str, following: str) -> bool:
         and not _LABEL_LINE.match(following)
         and not any(ch in _TERMINAL for ch in following[:-1])
         and not following[:1].isdigit()
+        and (" " not in following or following.isascii())  # not a 落款 line "国务院 中央军委"
     )

@@ -6,12 +6,14 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from policytext.errors import EmptyDocumentError, PolicyTextError
+from policytext.errors import ConfigurationError, EmptyDocumentError, PolicyTextError
 from policytext.model import PolicyDocument, Source
 from policytext.normalize import NormalizeOptions, normalize
 from policytext.structure import build_document
 
 __all__ = ["document_from_raw", "parse_text", "read", "read_records"]
+
+_EMPTY_REASON = "no text left after normalisation (only control characters or page clutter)"
 
 
 def parse_text(
@@ -81,7 +83,7 @@ def read(
     doc = document_from_raw(raw)
     if not doc.text:
         # only control characters or clutter: nothing a reader would call a document
-        raise EmptyDocumentError("no text left after normalisation (only control characters or page clutter)", path)
+        raise EmptyDocumentError(_EMPTY_REASON, path)
     return doc
 
 
@@ -96,17 +98,26 @@ def read_records(
     """Parse every record of a JSONL/CSV/Parquet file; the other columns become ``doc.metadata``.
 
     With ``errors="raise"`` the first bad record raises; with ``errors="yield"`` bad records are
-    yielded as their :class:`PolicyTextError` so a batch can record them and go on.
+    yielded as their :class:`PolicyTextError` so a batch can record them and go on.  A record
+    with no text left after normalisation (page clutter only) is bad, as in :func:`read`.
     """
     from policytext.io import DEFAULT_MAX_BYTES, iter_records
 
-    for item in iter_records(path, text_column=text_column, t2s=t2s, max_bytes=max_bytes or DEFAULT_MAX_BYTES):
+    if errors not in ("raise", "yield"):
+        raise ConfigurationError(f"errors must be 'raise' or 'yield', got {errors!r}", path)
+    for item in iter_records(
+        path, text_column=text_column, t2s=t2s, max_bytes=max_bytes or DEFAULT_MAX_BYTES
+    ):
+        result: PolicyDocument | PolicyTextError
         if isinstance(item, PolicyTextError):
-            if errors == "raise":
-                raise item
-            yield item
-            continue
-        yield document_from_raw(item)
+            result = item
+        else:
+            result = document_from_raw(item)
+            if not result.text:  # as in read(): a record of page clutter only is no document
+                result = EmptyDocumentError(f"record {item.source.record}: {_EMPTY_REASON}", path)
+        if isinstance(result, PolicyTextError) and errors == "raise":
+            raise result
+        yield result
 
 
 def document_from_raw(raw: Any) -> PolicyDocument:

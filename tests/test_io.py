@@ -235,6 +235,18 @@ def test_html_container_found_by_chinese_text_density(tmp_path: Path) -> None:
     assert raw.metadata["html_container"] == "div.x9"
 
 
+def test_html_sentence_that_starts_like_a_footer_is_kept(tmp_path: Path) -> None:
+    """相关政策… can open a sentence of the 附则; only a short label line ends the page."""
+    body = [*LINES, "相关政策与本通知不一致的，以本通知为准。", "本通知自印发之日起施行。"]
+    paragraphs = "".join(f"<p>{line}</p>" for line in body)
+    page = (
+        "<html><head><title>通知</title></head><body>"
+        f"<div id='zoom'>{paragraphs}<p>相关链接：</p><p>青禾市人民政府门户网站首页</p></div></body></html>"
+    )
+    raw = load_text(write(tmp_path / "page.html", page.encode("utf-8")))
+    assert raw.text.split("\n") == body
+
+
 def test_html_table_layout_page() -> None:
     """Old sites lay pages out with tables: the content cell keeps its lines, the td.bt title comes back."""
     raw = load_text(FIXTURES / "table_layout.html")
@@ -643,3 +655,27 @@ def test_word_number_formats(number: int, fmt: str, expected: str) -> None:
     from policytext.io.docx_numbering import format_number
 
     assert format_number(number, fmt) == expected
+
+
+# -- read_records: empty documents and the errors option ---------------------------------------
+
+
+def test_read_records_refuses_a_record_of_page_clutter_only(tmp_path: Path) -> None:
+    import policytext
+
+    path = write_jsonl(tmp_path / "p.jsonl", [{"text": "下载 打印 【字号：大 中 小】"}, {"text": NOTICE}])
+    first, second = list(policytext.read_records(path, errors="yield"))
+    assert isinstance(first, EmptyDocumentError)
+    assert "record 0" in str(first) and str(path) in str(first)
+    assert isinstance(second, policytext.PolicyDocument) and second.text
+    with pytest.raises(EmptyDocumentError, match="record 0"):
+        list(policytext.read_records(path))
+
+
+def test_read_records_rejects_an_unknown_errors_option(tmp_path: Path) -> None:
+    import policytext
+    from policytext.errors import ConfigurationError
+
+    path = write_jsonl(tmp_path / "p.jsonl", [{"text": NOTICE}])
+    with pytest.raises(ConfigurationError, match="errors must be"):
+        list(policytext.read_records(path, errors="skip"))

@@ -19,6 +19,7 @@ from policytext.normalize import (
     _PAREN_PAIR,
     _TOP_CLUTTER_LINE,
     _cut_footer,
+    _is_footer_line,
     _is_top_clutter,
     _pair_parens,
 )
@@ -200,11 +201,12 @@ def test_footer_cut_in_the_last_fifth_of_the_lines(text: str) -> None:
         if tail < 0:
             break
     if tail < 0:
-        if _FOOTER.match(text):
-            assert _cut_footer(text) == ""
-            return
         tail = 0
-    found = _FOOTER_LINE.search(text, tail)
+    if tail == 0 and _FOOTER.match(text) and _is_footer_line(text, 0):
+        assert _cut_footer(text) == ""
+        return
+    # only a short line is a footer (review item 4): the first such footer line in the tail
+    found = next((m for m in _FOOTER_LINE.finditer(text, tail) if _is_footer_line(text, m.start() + 1)), None)
     assert _cut_footer(text) == (text[: found.start()] if found else text)
 
 

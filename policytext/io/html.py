@@ -372,6 +372,9 @@ def _clean_lines(lines: Iterable[str]) -> list[str]:
     kept = ["\t".join(cell.strip(" ") for cell in line.split("\t")) for line in lines]
     kept = [line for line in kept if line.strip(" \t") and not _is_toolbar(line)]
     for index in range(len(kept) // 2, len(kept)):
-        if len(kept[index]) <= 40 and _FOOTER_START.match(kept[index]):
+        line = kept[index].rstrip()
+        # a footer is a short label line; a sentence that starts like one (相关政策与本办法不一致的，
+        # 以本办法为准。) is text of the document
+        if len(line) <= 40 and not line.endswith("。") and _FOOTER_START.match(line):
             return kept[:index]
     return kept

@@ -56,11 +56,16 @@ _LEVEL_CUES = {
 # occurrences of its character, cost less than one scan of all the cues, which tests every
 # character against the set of first characters.
 _CUE_FIRST_CHARS = dict.fromkeys(word[0] for words in _LEVEL_CUES.values() for word in words)
+# A 市委/省政府/县政府 after 城/各/辖 is not the issuer's own body (城市政府, 各市政府, 辖区县政府):
+# those cues are not counted (the look-behind runs only at the cue's first character).
+_NOT_OWN_BODY = "城各辖"
 _CUE_SCANS = tuple(
     (
         first,
         re.compile(
             re.escape(first)
+            # (after the literal, so that the scan still jumps from one occurrence of it to the next)
+            + (f"(?<![{_NOT_OWN_BODY}]{re.escape(first)})" if first in "省市县" else "")
             + "(?="
             + "|".join(re.escape(w[1:]) for ws in _LEVEL_CUES.values() for w in ws if w[0] == first)
             + ")"
@@ -94,6 +99,8 @@ def build_document(
     measures, with_units = _measures(text, flat, level, citations)
     if level is Level.UNKNOWN and with_units:
         level = _level_of_units(measures)
+    if level is Level.UNKNOWN and _addressed_to_provinces(fields.addressees):
+        level = Level.NATIONAL  # 各省、自治区、直辖市人民政府： only the centre writes to them
     if level is Level.UNKNOWN:
         level = _stated_level(text)
     header = Header(
@@ -379,6 +386,11 @@ def _stated_level(text: str) -> Level:
     # max() keeps the first of equal counts, as Counter.most_common did
     best = max(counts, key=counts.__getitem__)
     return best if counts[best] else Level.UNKNOWN
+
+
+def _addressed_to_provinces(addressees: tuple[str, ...]) -> bool:
+    """主送 各省、自治区、直辖市… (split on 、 into 各省 / 自治区 / 直辖市…)."""
+    return len(addressees) >= 3 and addressees[0] == "各省" and addressees[1].startswith("自治区")
 
 
 def _level_of_units(measures: tuple[Measure, ...]) -> Level:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from policytext.model import Role
 
@@ -33,6 +34,12 @@ _BRACKET_SCANS = (
     ("【", re.compile(r"【([^【】\n]{2,400})】")),
     ("[", re.compile(r"\[([^\[\]\n]{2,400})\]")),
 )
+# A labelled clause broken over two lines: （牵头单位：A；\n配合单位：B）.  Each line starts with a
+# label; looked for only in texts holding a 单位：/部门： (see find_clauses).
+_LABEL_WORDS = r"(?:牵头|责任|配合|参与|参加|协办|协同|主办|承办|实施|主责|支持)(?:单位|部门|主体|处室)[：:]"
+_BRACKETED_TWO_LINES = re.compile(
+    rf"（((?={_LABEL_WORDS})(?:[^（）\n]|（[^（）\n]*）){{2,400}}\n(?={_LABEL_WORDS})(?:[^（）\n]|（[^（）\n]*）){{2,400}})）"
+)
 _LINE_CLAUSE = re.compile(r"(?m)^(?:(?:牵头|责任|配合|参与|协办|主办|承办|实施)(?:单位|部门))：[^\n]{1,400}$")
 # A 单位： or 部门： in the text (a line clause needs one): a scan from each ：, a literal first
 # character, where a search for each word took two passes over the text.
@@ -47,10 +54,11 @@ _ROLE_SUFFIX = re.compile(
     r"(?:分工)?(?:分别|共同|具体|分头)?"
     r"(?P<role>牵头|负责落实|负责|参加|配合|参与|协办|协助|落实|组织实施|实施))$"
 )
-# A trailing time limit inside a clause: （A负责；2026年底前） / （A负责，长期坚持）.
+# A trailing time limit inside a clause: （A负责；2026年底前） / （A负责，长期坚持） / （…；2025年底前完成）.
 _TIME_PART = re.compile(
     r"(?:完成时限[：:])?(?:(?:每年|每季度|每半年)?(?:(?:19|20)\d{2}年)?(?:\d{1,2}月)?(?:底|末|年底|年内|前|之前|以前)+"
-    r"|长期坚持|持续推进|持续实施|常态化推进|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前|之前)?|每年\d{1,2}月(?:底|末)?)$"
+    r"|长期坚持|持续推进|持续实施|常态化推进|(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?(?:前|之前)?|每年\d{1,2}月(?:底|末)?)"
+    r"(?:完成|办结)?$"
 )
 # Prose, not a unit list: （技工院校内由人力资源社会保障部门负责）, （对…负责）.
 _PROSE_MARKERS = re.compile(r"由|对|向|的|为|按照(?!职责)|根据(?!职责)")
@@ -63,9 +71,14 @@ _GENERIC_TAIL = re.compile(r"等(?:相关|有关|其他)?(?:部门|单位)?(?:�
 _NOTE_PART = re.compile(r"(?:排在|列)第一位|为牵头(?:单位|部门)|^下同$|^以下同$")
 _BARE_GENERIC = frozenset({"单位", "部门", "有关单位", "有关部门", "相关单位", "相关部门"})
 _SEPARATORS = re.compile(r"[、，,；;]")
+_PART_SEPARATORS = re.compile(r"[，,；;]")
 _CONJUNCTION = re.compile(r"及|和|与|以及")
 _SUPPORT_WORDS = {"参加", "配合", "参与", "协办", "协助", "实施", "组织实施"}
 _SUPPORT_LABELS = {"配合", "参与", "参加", "协办", "协同", "支持"}
+# Role verbs that may follow a name inside a 责任单位 list: （责任单位：A牵头，B配合）.
+_ROLE_VERBS_IN_LIST = ("牵头", "配合", "参加", "参与", "协办", "协助")
+# A role printed in brackets after a name: 市科技局（牵头）.
+_ROLE_MARK = re.compile(r"[（(](?P<role>牵头|配合|参加|参与|协办|协助)[）)]$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,14 +126,37 @@ def find_clauses(text: str, start: int, end: int, is_agency: AgencyTest) -> list
         if units:
             clauses.append(Clause(match.start(), match.end(), units))
     if _LABEL_COLON.search(text, start + 2, end):  # (the word must start at or after ``start``)
+        _add_two_line_clauses(text, start, end, is_agency, clauses)
+        previous: Clause | None = None  # the line clause found last
         for match in _LINE_CLAUSE.finditer(text, start, end):
             if any(c.start <= match.start() < c.end for c in clauses):
                 continue
+            if previous is not None and previous.end + 1 == match.start():
+                # consecutive label lines are one clause: 牵头单位：A\n责任单位：B (B supports A)
+                units = parse_clause(text[previous.start : match.end()], previous.start, is_agency)
+                if units:
+                    clauses.remove(previous)
+                    previous = Clause(previous.start, match.end(), units)
+                    clauses.append(previous)
+                    continue
             units = parse_clause(match.group(0), match.start(), is_agency)
             if units:
-                clauses.append(Clause(match.start(), match.end(), units))
+                previous = Clause(match.start(), match.end(), units)
+                clauses.append(previous)
         clauses.sort(key=lambda c: c.start)
     return clauses
+
+
+def _add_two_line_clauses(
+    text: str, start: int, end: int, is_agency: AgencyTest, clauses: list[Clause]
+) -> None:
+    """Add the labelled clauses broken over two lines that overlap no clause found already."""
+    for match in _BRACKETED_TWO_LINES.finditer(text, start, end):
+        if any(c.start < match.end() and match.start() < c.end for c in clauses):
+            continue
+        units = parse_clause(match.group(1), match.start(1), is_agency)
+        if units:
+            clauses.append(Clause(match.start(), match.end(), units))
 
 
 def _bracketed(text: str, start: int, end: int) -> Iterator[re.Match[str]]:
@@ -153,7 +189,7 @@ def parse_clause(content: str, offset: int, is_agency: AgencyTest) -> tuple[Pars
     """Units and roles of one clause body (without brackets); empty if it is not a clause."""
     labels = list(_LABEL.finditer(content))
     if labels and labels[0].start() <= 2:
-        units = list(_labelled(content, offset, labels, is_agency))
+        units = _labelled(content, offset, labels, is_agency)
     elif labels:
         return ()  # a label in the middle of ordinary prose: not a clause body
     else:
@@ -163,8 +199,9 @@ def parse_clause(content: str, offset: int, is_agency: AgencyTest) -> tuple[Pars
 
 def _labelled(
     content: str, offset: int, labels: list[re.Match[str]], is_agency: AgencyTest
-) -> Iterator[ParsedUnit]:
+) -> list[ParsedUnit]:
     seen_lead = False
+    units: list[ParsedUnit] = []
     for index, label in enumerate(labels):
         segment_end = labels[index + 1].start() if index + 1 < len(labels) else len(content)
         segment_start = label.end()
@@ -179,8 +216,73 @@ def _labelled(
             role = Role.SUPPORT
         else:
             role = Role.UNSPECIFIED
-        for name, start, end in _split_units(content, segment_start, segment_end, is_agency):
-            yield ParsedUnit(name, role, offset + start, offset + end)
+        segment = content[segment_start:segment_end]
+        if role is Role.UNSPECIFIED and any(verb in segment for verb in _ROLE_VERBS_IN_LIST):
+            # （责任单位：A牵头，B配合）: the verbs after the names give the roles
+            parts = _parts_by_verb(content, segment_start, segment_end)
+        else:
+            parts = [(segment_start, segment_end, role)]
+        for part_start, part_end, part_role in parts:
+            for name, start, end in _split_units(content, part_start, part_end, is_agency):
+                if _TIME_PART.match(name):
+                    continue  # a time limit after the units: （责任单位：A；2025年底前完成）
+                units.append(ParsedUnit(name, part_role, offset + start, offset + end))
+    return _apply_role_marks(units)
+
+
+def _parts_by_verb(content: str, start: int, end: int) -> list[tuple[int, int, Role]]:
+    """``content[start:end]`` split on ，,；; into parts, each with the role its closing verb gives.
+
+    A part without a verb supports when another part leads (the rule for 责任 after 牵头).
+    """
+    parts: list[tuple[int, int, str | None]] = []
+    piece_start = start
+    for match in chain(_PART_SEPARATORS.finditer(content, start, end), (None,)):
+        piece_end = match.start() if match is not None else end
+        role = _ROLE_SUFFIX.search(content, piece_start, piece_end)
+        parts.append((piece_start, piece_end, role.group("role") if role else None))
+        if match is not None:
+            piece_start = match.end()
+    has_lead = any(word == "牵头" for _, _, word in parts)
+    return [(s, e, _role_of_word(word, has_lead)) for s, e, word in parts]
+
+
+def _role_of_word(word: str | None, has_lead: bool) -> Role:
+    if word == "牵头":
+        return Role.LEAD
+    if word in _SUPPORT_WORDS or has_lead:
+        return Role.SUPPORT
+    return Role.UNSPECIFIED
+
+
+def _apply_role_marks(units: list[ParsedUnit]) -> list[ParsedUnit]:
+    """Roles printed in brackets after names (市科技局（牵头）): the name loses the mark, the unit
+    takes its role, and when one unit is marked 牵头 the unmarked ones support it (as 责任 after
+    牵头 does)."""
+    if not any(unit.name.endswith(("）", ")")) for unit in units):
+        return units
+    marked: list[ParsedUnit] = []
+    has_lead = False
+    roles: list[Role | None] = []
+    for unit in units:
+        mark = _ROLE_MARK.search(unit.name)
+        if mark is None or mark.start() == 0:
+            marked.append(unit)
+            roles.append(None)
+            continue
+        name = unit.name[: mark.start()].rstrip(_TRIM_CHARS)
+        role = Role.LEAD if mark.group("role") == "牵头" else Role.SUPPORT
+        has_lead = has_lead or role is Role.LEAD
+        marked.append(ParsedUnit(name, role, unit.start, unit.start + len(name)))
+        roles.append(role)
+    if has_lead:
+        marked = [
+            ParsedUnit(u.name, Role.SUPPORT, u.start, u.end)
+            if r is None and u.role is Role.UNSPECIFIED
+            else u
+            for u, r in zip(marked, roles, strict=True)
+        ]
+    return marked
 
 
 def _unlabelled(content: str, offset: int, is_agency: AgencyTest) -> list[ParsedUnit]:
@@ -199,6 +301,7 @@ def _unlabelled(content: str, offset: int, is_agency: AgencyTest) -> list[Parsed
             role = Role.UNSPECIFIED
         for name, s, e in _split_units(content, start, end, is_agency):
             units.append(ParsedUnit(name, role, offset + s, offset + e))
+    units = _apply_role_marks(units)
     # every name must look like an agency, otherwise this is prose such as （负责统筹协调）
     if not units or not all(is_agency(u.name) and not _PROSE_MARKERS.search(u.name) for u in units):
         return []
@@ -263,7 +366,8 @@ def _split_conjunction(
     yield piece, start, end
 
 
-_TRIM_CHARS = " \t：:。.等"
+_TRIM_CHARS = " \t\n：:。.等"
+_BRACKETS = re.compile(r"[（）()]")
 
 
 def _trim(content: str, start: int, end: int) -> tuple[int, int]:
@@ -271,6 +375,8 @@ def _trim(content: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and content[end - 1] in _TRIM_CHARS:
         end -= 1
+    if _BRACKETS.search(content, start, end):
+        start, end = _balance(content, start, end)
     generic = _GENERIC_TAIL.search(content, start, end)
     if generic and generic.start() > start:
         end = generic.start()  # 国家卫生健康委等相关部门 → 国家卫生健康委
@@ -280,4 +386,27 @@ def _trim(content: str, start: int, end: int) -> tuple[int, int]:
         end = match.start("words")
         while end > start and content[end - 1] in _TRIM_CHARS:
             end -= 1
+    return start, end
+
+
+def _balance(content: str, start: int, end: int) -> tuple[int, int]:
+    """Drop what an unmatched bracket leaves on a name, as a clause broken by a line break does
+    (市财政局）): an unmatched closing bracket cuts off what precedes it, an unclosed opening
+    bracket what follows it."""
+    opens: list[int] = []
+    for index in range(start, end):
+        char = content[index]
+        if char in "（(":
+            opens.append(index)
+        elif char in "）)":
+            if opens:
+                opens.pop()
+            else:
+                start = index + 1
+    if opens:
+        end = opens[0]
+    while start < end and content[start] in _TRIM_CHARS:
+        start += 1
+    while end > start and content[end - 1] in _TRIM_CHARS:
+        end -= 1
     return start, end

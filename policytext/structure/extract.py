@@ -51,11 +51,17 @@ _UNITS = (
     "个百分点|万亿元|亿元|万元|千元|元|万亩|亩|万平方米|平方米|平方公里|公里|千米|万吨|吨|万人次|人次|万人|"
     "课时|学时|学分|人|名|项|个|家|所|件|台|套|座|条|批|支|次|倍|年|天|小时|户|张|篇|门|种|场|辆|床|EFLOPS|PFLOPS|EB|PB|TB|GW|MW|kW|%|‰"
 )
+# Measure words also counted in 万/亿 (1万个, 10万家); they come after the units above, so that
+# 万元/万人 keep their own unit.
+_COUNTED = "个|家|项|所|件|台|套|座|户|张|篇|种|场|辆|床|名|条|批|支|次"
+_UNITS_ALL = _UNITS.replace("|年|", "|") + f"|(?:万|亿)(?:{_COUNTED})"
 # A four-digit number before 年 is a year, never a target: the pattern does not even match it.
 # "[\d]\d*" rather than "\d+": a character class first lets the regex engine skip to digits
 # instead of trying the whole pattern at every position (three times faster on long texts).
+# Thousands separators (1,000万元) and 余/多 after the number (100余家: more than 100) are allowed.
 _TARGET = re.compile(
-    rf"(?P<num>[\d]\d*(?:\.\d+)?(?:/\d+)?)(?P<unit>{_UNITS.replace('|年|', '|')}|(?<![\d.]\d{{3}})年)"
+    r"(?P<num>[\d](?:\d{0,2}(?:,\d{3})+(?![\d,])|\d*)(?:\.\d+)?(?:/\d+)?)(?P<more>[余多])?"
+    rf"(?P<unit>{_UNITS_ALL}|(?<![\d.]\d{{3}})年)"
     r"(?P<after>及以上|以上|以下|以内|左右|之内)?"
 )
 # The scan for targets: _TARGET's matches, less those Python would drop anyway because they start
@@ -64,9 +70,9 @@ _TARGET = re.compile(
 # first character are pure speed: no unit starts with a digit, "." or "/", so giving back part
 # of the number never helps.
 _TARGET_SCAN_REST = (
-    r"(?<![\d./][\d])\d*+(?:\.\d++)?+(?:/\d++)?+)"
+    r"(?<![\d./][\d])(?:\d{0,2}+(?:,\d{3})++(?![\d,])|\d*+)(?:\.\d++)?+(?:/\d++)?+)(?P<more>[余多])?+"
     rf"(?=[{re.escape(''.join(sorted({unit[0] for unit in _UNITS.split('|')})))}])"
-    rf"(?P<unit>{_UNITS.replace('|年|', '|')}|(?<![\d.]\d{{3}})年)"
+    rf"(?P<unit>{_UNITS_ALL}|(?<![\d.]\d{{3}})年)"
     r"(?P<after>及以上|以上|以下|以内|左右|之内)?"
 )
 _TARGET_SCAN = re.compile(r"(?P<num>[\d]" + _TARGET_SCAN_REST)
@@ -131,6 +137,8 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
         year_, half, quarter, month, day, year_end, before = dated.group(
             "year", "half", "q", "month", "day", "yend", "before"
         )
+        if day and not before and _is_effective_date(text, begin, dated.end(), start, end):
+            continue  # 自2025年1月1日起施行, 对2018年1月1日后完工的: a date of effect, not a deadline
         has_period = bool(half or quarter or month or year_end)
         lead = begin > start and text[begin - 1] in _LEAD_WORDS
         if not (has_period or before or lead):
@@ -141,6 +149,11 @@ def find_deadlines(text: str, start: int, end: int) -> Iterator[Deadline]:
         finish = dated.end()
         date = _iso_date(year_, month, day, half, quarter)
         yield Deadline(text[begin:finish], _new_span(Span, (begin, finish)), date, kind)
+
+
+def _is_effective_date(text: str, begin: int, finish: int, start: int, end: int) -> bool:
+    """A day-precision date after 自/对 or before 起/后 marks when something applies from."""
+    return (begin > start and text[begin - 1] in "自对") or (finish < end and text[finish] in "起后")
 
 
 def _matches_from(text: str, first: str, scan: re.Pattern[str], start: int, end: int) -> list[re.Match[str]]:
@@ -242,7 +255,11 @@ def find_targets(text: str, start: int, end: int) -> Iterator[Target]:
             continue  # "2025年" or "3年" alone: a date or a duration, not a target
         if _is_date_part(text, match):
             continue
-        relation = _RELATION_AFTER.get(after or "") or _RELATION_BEFORE.get(before or "") or "="
+        relation = (
+            _RELATION_AFTER.get(after or "")
+            or _RELATION_BEFORE.get(before or "")
+            or (">" if match.group("more") else "=")
+        )
         begin -= len(before or "")
         yield Target(
             text[begin : match.end()], Span(begin, match.end()), _number(match.group("num")), unit, relation
@@ -322,6 +339,8 @@ def _is_date_part(text: str, match: re.Match[str]) -> bool:
 
 
 def _number(text: str) -> float | None:
+    if "," in text:
+        text = text.replace(",", "")
     if "/" in text:
         num, den = text.split("/", 1)
         return float(num) / float(den) if float(den) else None

@@ -13,16 +13,10 @@ import re
 from dataclasses import dataclass
 
 from policytext.model import Span
+from policytext.normalize import TITLE_END_WORDS
 from policytext.structure.extract import DOC_NUMBER
 from policytext.structure.numbers import cn_digits_to_int, cn_to_int
 
-# Words a title ends with (checked with str.endswith; _TITLE_END is the same as a pattern).
-_TITLE_END_WORDS = (
-    "通知", "意见", "方案", "规划", "办法", "条例", "规定", "细则", "计划", "措施", "决定", "纲要", "报告", "批复", "通告",
-    "公告", "函", "指南", "指导目录", "清单", "要点", "若干政策", "政策", "实施意见", "行动计划", "工作方案", "实施方案",
-    "管理办法", "法", "修正案", "决议", "解释", "规则", "章程", "守则", "准则", "公约",
-)  # fmt: skip
-_TITLE_END = re.compile("(?:" + "|".join(_TITLE_END_WORDS) + ")$")
 _ISSUER_LINE = re.compile(
     r"^(?:中共)?[\u4e00-\u9fff]{0,20}(?:人民政府|人民政府办公厅|人民政府办公室|办公厅|办公室|委员会|"
     r"局|厅|部|委|院|政府|常务委员会|人民代表大会)(?:[、，\s](?:中共)?[\u4e00-\u9fff]{2,20})*$"
@@ -35,7 +29,13 @@ _DATE_CN = re.compile(
 _DATE_LINE = re.compile(
     r"[（(]?(?:(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年[\d一二三四五六七八九十]{1,3}月[\d一二三四五六七八九十]{1,3}日[）)]?$"
 )
-_ABOUT = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)关于(?P<rest>.+)$")
+# The issuer named at the start of a full title: before 关于, or before 转发/批转 in a title
+# forwarding another body's document ("国务院办公厅转发国家地震局关于…" is issued by 国务院办公厅).
+_ISSUER_IN_TITLE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff、]{2,40}?)(?:关于|转发|批转)")
+# A reply to a deputy's proposal names its issuer before 对: "国务院办公厅对…第2996号建议的答复".
+_ISSUER_OF_REPLY = re.compile(
+    r"^(?P<issuer>[\u4e00-\u9fff、]{2,20}?(?:办公厅|办公室|人民政府|委员会|院|部|委|局|厅))对"
+)
 _MAX_HEADER_LINES = 12
 
 
@@ -48,7 +48,6 @@ class HeaderFields:
     doc_number: str | None = None
     date: str | None = None
     date_span: Span | None = None
-    body_start: int = 0  # where the preamble/body begins (after the header lines)
 
 
 def parse_date(text: str) -> str | None:
@@ -83,7 +82,6 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
     title = issuer = doc_number = date = None
     title_span = date_span = None
     addressees: tuple[str, ...] = ()
-    body_start = 0
     fallback: tuple[int, str, Span] | None = None  # (priority, date, span) of a labelled web date
     for index, (start, end) in enumerate(lines[:_MAX_HEADER_LINES]):
         line = text[start:end]
@@ -97,11 +95,9 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             fallback = labelled
         if date is None and _DATE_LINE.match(line):
             date, date_span = parse_date(line), Span(start, end)
-            body_start = end + 1
             continue
         if doc_number is None and "〔" in line and DOC_NUMBER.fullmatch(line.strip("（）")):
             doc_number = DOC_NUMBER.search(line).group(0)  # type: ignore[union-attr]
-            body_start = end + 1
             continue
         if (
             not addressees
@@ -111,21 +107,17 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             and _looks_like_addressees(line)
         ):
             addressees = _split_addressees(line[:-1])
-            body_start = end + 1
             continue
         if _is_title(line):
             # the last title-like line before the body wins: in a transmittal it is the plan itself
             # the full official title, issuer included ("国务院关于印发…的通知"); the issuer is
             # also reported on its own
             title, title_span = line, Span(start, end)
-            about = _ABOUT.match(line)
-            if about and issuer is None:
-                issuer = about.group("issuer")
-            body_start = end + 1
+            if issuer is None:
+                issuer = _issuer_of_title(line)
             continue
         if issuer is None and len(line) <= 40 and _ISSUER_LINE.match(line):
             issuer = line
-            body_start = end + 1
             continue
         if index > 0 and (found := _DATE_ISO.match(line)) and _HISTORY.search(line):
             # a law's enactment history: "2018年1月23日…第三十五次会议修正"; the latest date wins
@@ -137,7 +129,7 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
         date, date_span = _closing_date(text, first_item)
     if date is None and fallback is not None:
         _, date, date_span = fallback
-    return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span, body_start)
+    return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span)
 
 
 _LABELLED_DATE = re.compile(
@@ -198,12 +190,42 @@ def _is_title(line: str) -> bool:
     if stripped.startswith("《") or "已经" in line:
         return False
     # rstrip of a set of characters is meant: "（试行）", "（暂行）" and their remains
-    # str.endswith is _TITLE_END.search (the words anchored at the end), without a scan of the line
-    return stripped.rstrip("（）试行暂行").endswith(_TITLE_END_WORDS) or stripped.endswith(_TITLE_END_WORDS)  # noqa: B005
+    return stripped.rstrip("（）试行暂行").endswith(TITLE_END_WORDS) or stripped.endswith(TITLE_END_WORDS)  # noqa: B005
+
+
+def _issuer_of_title(title: str) -> str | None:
+    """The issuing body a full title starts with ("国务院办公厅关于…的通知" → 国务院办公厅)."""
+    found = _ISSUER_IN_TITLE.match(title)
+    if found is None and title.endswith("答复"):
+        found = _ISSUER_OF_REPLY.match(title)
+    return found.group("issuer") if found else None
+
+
+# A preamble sentence ending in a colon ("为…，经市政府同意，现提出如下意见：") is not a 主送 line.
+_PREAMBLE_START = ("为", "现", "根据", "按照", "依据")
+_PREAMBLE_WORDS = ("如下", "收悉", "现将", "特此")
+_APPROVED = re.compile(r"经.{0,15}同意")
+_ADDRESSEE_WORDS = ("人民政府", "单位", "部门", "委员会", "机构")
+# Names of bodies: a short line made only of them ("武警总部：") is an address line too.
+_AGENCY_END = (
+    "人民政府", "政府", "办公厅", "办公室", "委员会", "总部", "部", "局", "委", "厅", "院", "署", "办", "会", "中心",
+    "单位", "部门", "机构", "机关", "公司", "集团", "银行", "兵团", "党委", "党组", "大学", "学校", "学院",
+)  # fmt: skip
 
 
 def _looks_like_addressees(line: str) -> bool:
-    return line.startswith("各") or any(k in line for k in ("人民政府", "单位", "部门", "委员会", "机构"))
+    """A 主送 line: bodies named one after another, not a sentence that ends in a colon."""
+    body = line[:-1]
+    if (
+        body.startswith(_PREAMBLE_START)
+        or any(word in body for word in _PREAMBLE_WORDS)
+        or _APPROVED.search(body)
+    ):
+        return False
+    if body.startswith("各") or any(word in body for word in _ADDRESSEE_WORDS):
+        return True
+    parts = _split_addressees(body)
+    return len(body) <= 60 and bool(parts) and all(part.endswith(_AGENCY_END) for part in parts)
 
 
 def _split_addressees(body: str) -> tuple[str, ...]:

@@ -14,6 +14,7 @@ from itertools import chain
 from typing import Any
 
 from policytext.model import OutlineNode, Span
+from policytext.structure.header import _ISSUER_LINE, _closing_date
 from policytext.structure.numbers import circled_to_int, cn_to_int
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -169,8 +170,10 @@ def build_outline_flat(text: str, body_start: int = 0) -> FlatOutline:
     label, style, number, end = "", "", 0, 0
     candidates, mid_line = _candidates(text, body_start)
     for match in candidates:
-        if match is None:  # the end of the text ends every open item
-            pos = stop = text_end
+        if match is None:  # the end of the text (or a closing block after the last item) ends every open item
+            pos = text_end
+            # (laws end with their last article: a text with articles is not cut)
+            stop = _closing_start(text, cur_start) if cur_index >= 0 and "article" not in styles else text_end
             depth = -1
         else:
             info = candidate_info[match[1]]
@@ -351,6 +354,48 @@ class _CandidateCache(dict[str, _CandidateInfo]):
 
 _CACHE_SIZE = 4096
 _CANDIDATES = _CandidateCache()
+
+
+def _closing_start(text: str, last_start: int) -> int:
+    """Where the closing block after the last item begins (else the text's end): a 附件： line, the
+    落款 (short agency lines above a date line), 抄送： or a 版记 line (…2025年3月2日印发).
+
+    Only the lines after the last item's first line are looked at; texts with articles (laws,
+    which end with their last article) are not looked at (the caller skips them).
+    """
+    text_end = len(text)
+    first_line_end = text.find("\n", last_start)
+    if first_line_end < 0:
+        return text_end
+    cut = text_end
+    for word in ("\n附件", "\n抄送"):
+        at = text.find(word, first_line_end, cut)
+        while at >= 0:
+            after = at + len(word)
+            if after == text_end or text[after] in _CLOSING_AFTER_WORD:
+                cut = at + 1
+                break
+            at = text.find(word, after, cut)
+    _, date_span = _closing_date(text, 0)  # (no region before a first item: the tail only)
+    if date_span is not None and date_span.start > first_line_end:
+        line_start = text.rfind("\n", 0, date_span.start) + 1
+        # the agency lines just above the date (joint issuers print one per line)
+        for _ in range(_CLOSING_AGENCY_LINES):
+            above = text.rfind("\n", 0, line_start - 1) + 1
+            if line_start <= first_line_end + 1 or not _is_agency_line(text[above : line_start - 1]):
+                break
+            line_start = above
+        if line_start > first_line_end:
+            cut = min(cut, line_start)
+    return cut
+
+
+_CLOSING_AFTER_WORD = "：: \n0123456789"
+_CLOSING_AGENCY_LINES = 3
+
+
+def _is_agency_line(line: str) -> bool:
+    return 2 <= len(line) <= 40 and _ISSUER_LINE.match(line) is not None
 
 
 def _line_end(text: str, position: int) -> int:
