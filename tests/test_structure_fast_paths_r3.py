@@ -107,6 +107,15 @@ def test_labelled_deadlines_equal_the_gated_alternation_scan(case: tuple[str, in
     assert found == expected
 
 
+def test_a_label_overlapping_the_previous_value_does_not_hide_the_next_label() -> None:
+    # found by hypothesis in CI: the 时限 that overlaps the first value is not taken, and the
+    # label after it still is
+    text = "完成时限：完成时限：" + "完成" * 13 + "时限：完成时限：完成"
+    expected = [(m.start(), m.end()) for m in _LABELLED_DEADLINE.finditer(text)]
+    assert [(b, m.end()) for b, m in _labelled_deadlines(text, 0, len(text), text)] == expected
+    assert len(expected) == 2
+
+
 def test_a_labelled_deadline_inside_the_previous_one_is_not_taken() -> None:
     # the first value runs for 30 characters and ends with 完: 完成时限： right after it overlaps it
     text = "完成时限：" + "x" * 29 + "完成时限：2025年"

@@ -187,11 +187,14 @@ def _labelled_deadlines(text: str, start: int, end: int, region: str) -> list[tu
     """
     found = []
     floor = start  # where the original scan resumes
-    for match in _LABELLED_DEADLINE_AT_SHI.finditer(text, start + 2, end):
+    position = start + 2
+    while (match := _LABELLED_DEADLINE_AT_SHI.search(text, position, end)) is not None:
         begin = match.start() - 2
         if begin >= floor:
-            floor = match.end()
+            floor = position = match.end()
             found.append((begin, match))
+        else:  # not a match of the label scan: it must not hide a later 时 (finditer would skip it)
+            position = match.start() + 1
     if found and "时限" not in region and "时间：" not in region:
         return []
     return found
