@@ -55,3 +55,27 @@ def test_the_cli_reports_an_unwritable_output_in_one_line(
     assert main(["parse", str(PLAN_PATH), "-o", str(blocker / "out.json")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "out.json" in err and "Traceback" not in err
+
+
+def test_a_ctrl_c_inside_a_callback_prints_no_traceback_but_other_errors_do() -> None:
+    """The interpreter prints "Exception ignored in …" with a traceback for an exception it cannot
+    raise out of a callback; for Ctrl-C the program stays quiet (a CI run showed one from an
+    import lock's weak-reference callback)."""
+    import subprocess
+    import sys
+
+    script = (
+        "from policytext.cli import quiet_interrupts_in_callbacks\n"
+        "quiet_interrupts_in_callbacks()\n"
+        "class Interrupted:\n"
+        "    def __del__(self): raise KeyboardInterrupt\n"
+        "class Broken:\n"
+        "    def __del__(self): raise ValueError('kept')\n"
+        "Interrupted()\n"
+        "import sys; print('between', file=sys.stderr)\n"
+        "Broken()\n"
+    )
+    err = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60).stderr
+    before, _, after = err.partition("between")
+    assert "Traceback" not in before and "KeyboardInterrupt" not in before
+    assert "ValueError: kept" in after

@@ -15,7 +15,7 @@ import threading
 import time
 from collections.abc import Sequence
 from contextlib import suppress
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from policytext import __version__
 from policytext.errors import PolicyTextError
@@ -85,10 +85,29 @@ def console() -> NoReturn:
     not ended within :data:`EXIT_GRACE` seconds is ended without further cleanup rather than
     left hanging.
     """
+    quiet_interrupts_in_callbacks()
     status = main()
     if status == INTERRUPTED:
         threading.Thread(target=_end_after, args=(EXIT_GRACE, status), daemon=True).start()
     sys.exit(status)
+
+
+def quiet_interrupts_in_callbacks() -> None:
+    """Do not print the interpreter's "Exception ignored in …" traceback for a Ctrl-C that lands
+    in a callback (a weak-reference callback of the import system, a ``__del__``).
+
+    Python cannot raise an exception out of such a callback, so it prints it and goes on; the
+    command still stops through its own handling, and the user sees one line, not a traceback.
+    Other unraisable exceptions are reported as before.  Process-wide, hence only in :func:`console`.
+    """
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if unraisable.exc_type is not None and issubclass(unraisable.exc_type, KeyboardInterrupt):
+            return
+        previous(unraisable)
+
+    sys.unraisablehook = hook
 
 
 def _end_after(seconds: float, status: int) -> None:
