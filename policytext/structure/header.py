@@ -17,7 +17,9 @@ from policytext.normalize import TITLE_END_WORDS
 from policytext.structure.extract import DOC_NUMBER
 from policytext.structure.numbers import cn_digits_to_int, cn_to_int
 
-_ISSUER_LINE = re.compile(
+#: A line that is only an issuing body's name: the issuer above a title, or the 落款 above the
+#: closing date (the outline ends the last item before it).
+ISSUER_LINE = re.compile(
     r"^(?:中共)?[\u4e00-\u9fff]{0,20}(?:人民政府|人民政府办公厅|人民政府办公室|办公厅|办公室|委员会|"
     r"局|厅|部|委|院|政府|常务委员会|人民代表大会)(?:[、，\s](?:中共)?[\u4e00-\u9fff]{2,20})*$"
 )
@@ -116,7 +118,7 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
             if issuer is None:
                 issuer = _issuer_of_title(line)
             continue
-        if issuer is None and len(line) <= 40 and _ISSUER_LINE.match(line):
+        if issuer is None and len(line) <= 40 and ISSUER_LINE.match(line):
             issuer = line
             continue
         if index > 0 and (found := _DATE_ISO.match(line)) and _HISTORY.search(line):
@@ -126,7 +128,7 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
         if index > 0 and len(line) > 60:
             break  # the preamble has begun
     if date is None:
-        date, date_span = _closing_date(text, first_item)
+        date, date_span = closing_date(text, first_item)
     if date is None and fallback is not None:
         _, date, date_span = fallback
     return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span)
@@ -233,7 +235,7 @@ def _split_addressees(body: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in parts if p.strip())
 
 
-def _closing_date(text: str, first_item: int) -> tuple[str | None, Span | None]:
+def closing_date(text: str, first_item: int) -> tuple[str | None, Span | None]:
     """A 落款 date on a line of its own near the end, or before the attached plan."""
     tail_start = text.rfind("\n", 0, max(0, len(text) - 300)) + 1
     for region_start, region_end in ((tail_start, len(text)), (0, first_item)):

@@ -14,7 +14,7 @@ from itertools import chain
 from typing import Any
 
 from policytext.model import OutlineNode, Span
-from policytext.structure.header import _ISSUER_LINE, _closing_date
+from policytext.structure.header import ISSUER_LINE, closing_date
 from policytext.structure.numbers import circled_to_int, cn_to_int
 
 _CN = "一二三四五六七八九十百零〇两"
@@ -376,7 +376,7 @@ def _closing_start(text: str, last_start: int) -> int:
                 cut = at + 1
                 break
             at = text.find(word, after, cut)
-    _, date_span = _closing_date(text, 0)  # (no region before a first item: the tail only)
+    _, date_span = closing_date(text, 0)  # (no region before a first item: the tail only)
     if date_span is not None and date_span.start > first_line_end:
         line_start = text.rfind("\n", 0, date_span.start) + 1
         # the agency lines just above the date (joint issuers print one per line)
@@ -395,7 +395,7 @@ _CLOSING_AGENCY_LINES = 3
 
 
 def _is_agency_line(line: str) -> bool:
-    return 2 <= len(line) <= 40 and _ISSUER_LINE.match(line) is not None
+    return 2 <= len(line) <= 40 and ISSUER_LINE.match(line) is not None
 
 
 def _line_end(text: str, position: int) -> int:
