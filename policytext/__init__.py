@@ -15,6 +15,10 @@ Submodules are imported lazily so that ``import policytext`` stays fast and ligh
 
 from __future__ import annotations
 
+# First: decides whether the compiled (mypyc) modules or their sources are imported.
+from policytext import _compiled  # noqa: F401
+
+# isort: split
 import importlib
 from typing import TYPE_CHECKING, Any
 

@@ -7,6 +7,10 @@ normalisation, outline, clauses, header, measures), with a per-stage breakdown, 
 ``--repeat`` runs.  CPU time of this process is reported beside wall time because the machines
 are shared and noisy; the target (issue 2) is ≥ 5 M characters per second.
 
+The normalise and structure modules run compiled (mypyc) when the install built them; the first
+line printed says which build ran, and ``POLICYTEXT_PURE_PYTHON=1`` runs the sources instead, for
+a same-session comparison of the two builds.
+
 To compare two versions, run both in the same session (or interleave them) and quote ratios of
 medians: on a loaded machine the absolute figures move by ±30 % from run to run.
 """
@@ -24,6 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
+from policytext._compiled import BUILD  # noqa: E402
 from policytext._util import shared_corpora_dir  # noqa: E402
 from policytext.normalize import normalize  # noqa: E402
 from policytext.pipeline import parse_text  # noqa: E402
@@ -81,6 +86,7 @@ def main() -> None:
     chars = runs[0]["chars"]
     wall = statistics.median(r["wall"] for r in runs)
     cpu = statistics.median(r["cpu"] for r in runs)
+    print(f"build: {BUILD}")
     print(f"documents: {len(lines)}  characters: {chars:,}  measures: {runs[0]['measures']:,}")
     print(f"read+normalise+structure: median wall {wall:.2f} s → {chars / wall / 1e6:.2f} M chars/s")
     print(
