@@ -38,9 +38,11 @@ class Span(NamedTuple):
         return text[self.start : self.end]
 
     def contains(self, other: Span) -> bool:
+        """Does this span cover all of ``other`` (the ends included)?"""
         return self.start <= other.start and other.end <= self.end
 
     def shift(self, offset: int) -> Span:
+        """The span moved by ``offset`` characters: from a slice's offsets to the whole text's."""
         return Span(self.start + offset, self.end + offset)
 
     def is_valid(self, text_length: int | None = None) -> bool:
@@ -49,6 +51,7 @@ class Span(NamedTuple):
         return 0 <= self.start <= self.end <= upper
 
     def to_list(self) -> list[int]:
+        """``[start, end]``: the JSON form."""
         return [self.start, self.end]
 
 
@@ -94,6 +97,7 @@ class Unit:
     function: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {
             "name": self.name,
             "role": self.role.value,
@@ -118,6 +122,7 @@ class Deadline:
     kind: str = "date"
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {"text": self.text, "span": self.span.to_list(), "date": self.date, "kind": self.kind}
 
 
@@ -136,6 +141,7 @@ class Target:
     relation: str = "="
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {
             "text": self.text,
             "span": self.span.to_list(),
@@ -154,6 +160,7 @@ class Citation:
     doc_number: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {"title": self.title, "doc_number": self.doc_number, "span": self.span.to_list()}
 
 
@@ -177,11 +184,13 @@ class OutlineNode:
     children: tuple[OutlineNode, ...] = ()
 
     def walk(self) -> Iterator[OutlineNode]:
+        """This node, then its descendants, depth first in text order."""
         yield self
         for child in self.children:
             yield from child.walk()
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {
             "label": self.label,
             "number": self.number,
@@ -220,10 +229,12 @@ class Measure:
 
     @property
     def lead_units(self) -> tuple[Unit, ...]:
+        """The units named as leading the measure (牵头)."""
         return tuple(u for u in self.units if u.role is Role.LEAD)
 
     @property
     def support_units(self) -> tuple[Unit, ...]:
+        """The units named as supporting (配合/参加/协办, or 责任单位 after a 牵头 label)."""
         return tuple(u for u in self.units if u.role is Role.SUPPORT)
 
     @property
@@ -236,6 +247,7 @@ class Measure:
         return (self.text[:start] + self.text[end:]).rstrip()
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {
             "path": list(self.path),
             "title": self.title,
@@ -269,6 +281,7 @@ class Header:
     date_span: Span | None = None
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {
             "title": self.title,
             "issuer": self.issuer,
@@ -291,6 +304,7 @@ class Source:
     record: int | None = None  # index of the record in a JSONL/CSV file
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {
             "path": self.path,
             "sha256": self.sha256,
@@ -310,6 +324,7 @@ class Section:
     span: Span
 
     def to_dict(self) -> dict[str, Any]:
+        """The JSON form: plain values, spans as ``[start, end]``, enums as their values."""
         return {"number": self.number, "title": self.title, "span": self.span.to_list()}
 
 
@@ -338,10 +353,12 @@ class PolicyDocument:
     # -- convenient views -------------------------------------------------------------
     @property
     def title(self) -> str | None:
+        """The header's title (``header.title``)."""
         return self.header.title
 
     @property
     def level(self) -> Level:
+        """The document's administrative level (``header.level``)."""
         return self.header.level
 
     @property
@@ -365,6 +382,7 @@ class PolicyDocument:
 
     @property
     def units(self) -> tuple[Unit, ...]:
+        """Every unit of every measure, in document order (a unit named twice appears twice)."""
         return tuple(u for m in self.measures for u in m.units)
 
     def outline_nodes(self) -> Iterator[OutlineNode]:
@@ -373,10 +391,13 @@ class PolicyDocument:
             yield from node.walk()
 
     def span_text(self, span: Span) -> str:
+        """The text a span of this document covers (spans point into ``doc.text``)."""
         return span.of(self.text)
 
     # -- serialisation ----------------------------------------------------------------
     def to_dict(self, *, include_text: bool = False) -> dict[str, Any]:
+        """A JSON-ready dict: header fields, source, sections, measures, citations, warnings and any
+        metadata; the canonical text only with ``include_text`` (it is most of the size)."""
         data: dict[str, Any] = {
             **self.header.to_dict(),
             "source": self.source.to_dict(),
@@ -392,6 +413,7 @@ class PolicyDocument:
         return data
 
     def to_json(self, *, include_text: bool = False, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text, Chinese kept as is (``ensure_ascii=False``)."""
         return json.dumps(self.to_dict(include_text=include_text), ensure_ascii=False, indent=indent)
 
     def measure_rows(self, *, with_text: bool = True) -> list[tuple[Any, ...]]:

@@ -12,6 +12,7 @@ part before its first child), and the measures are chosen from the items that ca
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -95,7 +96,7 @@ def build_document(
     fields = parse_header(text, first_item)
     # level: the issuer's; else the responsible units' (省工业和信息化厅 …); else the wording's
     level = issuer_level(fields.issuer) if fields.issuer else Level.UNKNOWN
-    citations = tuple(find_citations(text, 0, len(text)))
+    citations = _not_own_title(tuple(find_citations(text, 0, len(text))), fields.title)
     measures, with_units = _measures(text, flat, level, citations)
     if level is Level.UNKNOWN and with_units:
         level = _level_of_units(measures)
@@ -365,6 +366,45 @@ def _unit(name: str, role: Any, start: int, end: int, default_level: Level | Non
         level=info.level,
         function=info.function,
     )
+
+
+# A title printed to transmit or forward another one: (X)关于印发《Y》的通知 carries Y.
+_TRANSMITTAL = re.compile(
+    r"关于(?:印发|转发|批转|发布|公布|颁布)(?P<inner>.+)的(?:通知|决定|通告|公告|命令)$"
+)
+# What two printings of one title may differ in: spaces, quotation and title marks, widths.
+_TITLE_NOISE = re.compile(r"[\s《》〈〉“”‘’\"'「」『』]")
+
+
+def _not_own_title(citations: tuple[Citation, ...], title: str | None) -> tuple[Citation, ...]:
+    """The citations without those of the document's own title: a 印发通知 names the plan it sends
+    (现将《…》印发给你们), which cites nothing.
+
+    The own title is compared normalised, and also without its issuer (关于… from 关于 on), without
+    关于, and without a 关于印发…的通知 wrapper (the plan's title inside it).
+    """
+    if not citations or not title:
+        return citations
+    own = _title_keys(title)
+    kept = tuple(citation for citation in citations if _title_key(citation.title) not in own)
+    return kept if len(kept) < len(citations) else citations
+
+
+def _title_keys(title: str) -> set[str]:
+    key = _title_key(title)
+    keys = {key}
+    about = key.find("关于")
+    if about >= 0:
+        keys.update((key[about:], key[about + 2 :]))
+        inner = _TRANSMITTAL.search(key)
+        if inner:
+            keys.add(inner.group("inner"))
+    keys.discard("")
+    return keys
+
+
+def _title_key(title: str) -> str:
+    return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title))
 
 
 def _stated_level(text: str) -> Level:

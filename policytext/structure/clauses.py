@@ -240,7 +240,10 @@ def _parts_by_verb(content: str, start: int, end: int) -> list[tuple[int, int, R
     for match in chain(_PART_SEPARATORS.finditer(content, start, end), (None,)):
         piece_end = match.start() if match is not None else end
         role = _ROLE_SUFFIX.search(content, piece_start, piece_end)
-        parts.append((piece_start, piece_end, role.group("role") if role else None))
+        if role:
+            parts.extend(_verb_groups(content, piece_start, piece_end, role.group("role")))
+        else:
+            parts.append((piece_start, piece_end, None))
         if match is not None:
             piece_start = match.end()
     has_lead = any(word == "牵头" for _, _, word in parts)
@@ -317,7 +320,8 @@ def _parts_by_role_word(content: str) -> list[tuple[int, int, str]]:
         piece = content[pending_start:piece_end]
         role = _ROLE_SUFFIX.search(piece)
         if role:
-            parts.append((pending_start, pending_start + role.start("words"), role.group("role")))
+            end = pending_start + role.start("words")
+            parts.extend(_verb_groups(content, pending_start, end, role.group("role")))
             pending_start = match.end()
         elif parts and (_TIME_PART.match(piece.strip()) or _NOTE_PART.search(piece)):
             pending_start = match.end()  # a time limit or a note after the units: （A负责；2026年底前）
@@ -326,6 +330,25 @@ def _parts_by_role_word(content: str) -> list[tuple[int, int, str]]:
     if pending_start < len(content) and parts:
         return []  # trailing text without a role word: not a clause
     return [p for p in parts if p[1] > p[0]]
+
+
+def _verb_groups(content: str, start: int, end: int, role_word: str) -> list[tuple[int, int, str]]:
+    """``content[start:end]`` (closed by ``role_word``) split after each 、 that follows a role verb.
+
+    （A牵头、B配合）: A takes the verb printed after it (牵头), B the closing one; an inner group ends
+    before its verb (names lose it anyway, see _trim).
+    """
+    groups: list[tuple[int, int, str]] = []
+    group_start = start
+    at = content.find("、", start, end)
+    while at >= 0:
+        verb = _ROLE_SUFFIX.search(content, group_start, at)
+        if verb:
+            groups.append((group_start, verb.start("words"), verb.group("role")))
+            group_start = at + 1
+        at = content.find("、", at + 1, end)
+    groups.append((group_start, end, role_word))
+    return groups
 
 
 def _split_units(content: str, start: int, end: int, is_agency: AgencyTest) -> Iterator[tuple[str, int, int]]:

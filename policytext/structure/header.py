@@ -2,9 +2,11 @@
 
 Headers come in many shapes: a web page repeats the title above the issuer; a transmittal notice
 (印发通知) carries its own title and then the attached plan's title; laws start with the title
-and an enactment history; work reports have no header at all.  The parser looks only at the
-lines before the first numbered item (and at the last lines for a 落款 date), and fills what it
-finds; anything it cannot find stays ``None``.
+and an enactment history; work reports have no header at all (their issuer is the government
+the opening sentence reports for: 我代表省人民政府，向大会报告工作).  The parser looks only at the
+lines before the first numbered item (and at the last lines for a 落款 date, at the first 3,000
+characters for a report's opening sentence), and fills what it finds; anything it cannot find
+stays ``None``.
 """
 
 from __future__ import annotations
@@ -131,7 +133,73 @@ def parse_header(text: str, first_item: int) -> HeaderFields:
         date, date_span = closing_date(text, first_item)
     if date is None and fallback is not None:
         _, date, date_span = fallback
+    if issuer is None and text.find("我代表", 0, _REPORT_SAMPLE) >= 0:
+        issuer = report_issuer(text, title)
     return HeaderFields(title, title_span, issuer, addressees, doc_number, date, date_span)
+
+
+# A government work report has no header: its issuer is the government the speaker reports for,
+# "我代表省人民政府，向大会报告工作" (or 国务院).  The sentence must speak of 报告 and 大会, so that a
+# speech's "我代表市政府表示感谢" does not count.
+_REPORT_SAMPLE = 3000  # the opening sentence comes after the title lines and a web page's clutter
+_REPORTS_FOR = re.compile(
+    r"我代表(?P<body>(?:中华人民共和国)?国务院|[\u4e00-\u9fff]{0,15}?政府)(?P<rest>[^。；\n]{0,80})"
+)
+_PLACE = r"[\u4e00-\u9fff]{2,12}?(?:自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)"
+# Where a report names its own place: the title (2026年四川省人民政府工作报告, 陕西省2026年政府工作报告)
+# and the subtitle (——2026年1月26日在广东省第十四届人民代表大会第五次会议上, maybe broken over lines).
+_PLACE_IN_TITLE = re.compile(rf"^(?:\d{{4}}年)?(?P<place>{_PLACE})(?:\d{{4}}年)?(?:人民)?政府工作报告")
+_PLACE_OF_CONGRESS = re.compile(rf"在(?P<place>{_PLACE})第?[一二三四五六七八九十]+届\s*人民代表大会")
+# A body named only by its kind: 我代表省人民政府 / 自治区政府 / 市人民政府.
+_KIND_ONLY = re.compile(r"^(?P<kind>自治区|自治州|自治县|自治旗|省|市|州|盟|地区|县|区|旗)(?:人民)?政府$")
+
+
+def report_issuer(text: str, title: str | None) -> str | None:
+    """The government a work report speaks for: 四川省人民政府, 国务院; ``None`` if not a report.
+
+    "我代表省人民政府" names the body by its kind only: the place comes from the title or the
+    congress the report is given at, and must be of that kind (a 省 for 省人民政府); without one the
+    body stays as printed (省人民政府), which still tells the level.
+    """
+    found = _REPORTS_FOR.search(text, 0, _REPORT_SAMPLE)
+    if found is None or "报告" not in found.group("rest") or "大会" not in found.group("rest"):
+        return None
+    body = found.group("body")
+    if "委" in body or "党" in body:
+        return None  # 我代表省委和省政府: not the government alone
+    if body.endswith("国务院"):
+        return body
+    if not body.endswith("人民政府"):
+        body = body[: -len("政府")] + "人民政府"  # 省政府 is the short form of 省人民政府
+    generic = _KIND_ONLY.match(body)
+    if generic is None:
+        return body  # 我代表上海市人民政府
+    place = _report_place(text, title, _kind(generic.group("kind")))
+    return f"{place}人民政府" if place else body
+
+
+def _report_place(text: str, title: str | None, kind: str) -> str | None:
+    """The place a report names in its title or its congress, if it is of ``kind``."""
+    candidates: list[str] = []
+    if title and (in_title := _PLACE_IN_TITLE.match(title)):
+        candidates.append(in_title.group("place"))
+    if congress := _PLACE_OF_CONGRESS.search(text, 0, _REPORT_SAMPLE):
+        candidates.append(congress.group("place"))
+    return next((place for place in candidates if _kind(place) == kind), None)
+
+
+def _kind(place: str) -> str:
+    """The kind of a place by its suffix; 自治州/自治县/自治旗 count as 州/县/旗, 自治区 apart from 区."""
+    for suffix, kind in (
+        ("自治区", "自治区"),
+        ("自治州", "州"),
+        ("自治县", "县"),
+        ("自治旗", "旗"),
+        ("地区", "地区"),
+    ):
+        if place.endswith(suffix):
+            return kind
+    return place[-1]
 
 
 _LABELLED_DATE = re.compile(

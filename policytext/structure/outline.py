@@ -427,12 +427,49 @@ def _candidates(text: str, body_start: int) -> tuple[Iterable[re.Match[str] | No
             for match in pattern.finditer(text, scan_from)
             if match.end() >= body_start
         ]
+    lines: Iterable[re.Match[str]] = _LINE_ITEM.finditer(text, scan_from)
+    if "\n附件" in text:
+        listed = _attachment_list_lines(text)
+        if listed:
+            lines = [match for match in lines if match.start() not in listed]
     if not inline:
-        return chain(first, _LINE_ITEM.finditer(text, scan_from), (None,)), False
-    candidates = first + list(_LINE_ITEM.finditer(text, scan_from)) + inline
+        return chain(first, lines, (None,)), False
+    candidates = first + list(lines) + inline
     candidates.sort(key=_match_end)
     candidates.append(None)
     return candidates, True
+
+
+def _attachment_list_lines(text: str) -> set[int]:
+    """Newline positions before the lines that continue a list of attachments, which are not items.
+
+    A 印发 notice or a plan's end lists its attachments: "附件：1.重点任务清单" then "2.责任分工表"
+    on the next line, or "附件：" alone then "1." "2." lines.  Only short numbered lines without a
+    sentence end, numbered on from the 附件 line, right below it, count: an attachment's own
+    text (附件1 then its title and body) is left to the outline.
+    """
+    listed: set[int] = set()
+    at = text.find("\n附件")
+    while at >= 0:
+        line_end = _line_end(text, at + 1)
+        head = _ATTACHMENT_HEAD.match(text, at + 1, line_end)
+        if head is not None:
+            expected = int(head.group(1)) + 1 if head.group(1) else 1
+            while line_end < len(text):
+                next_end = _line_end(text, line_end + 1)
+                entry = _ATTACHMENT_ENTRY.fullmatch(text, line_end + 1, next_end)
+                if entry is None or int(entry.group(1)) != expected:
+                    break
+                listed.add(line_end)
+                expected += 1
+                line_end = next_end
+        at = text.find("\n附件", line_end)
+    return listed
+
+
+# "附件：" alone, or with its first entry ("附件：1.重点任务清单"); the entries below it
+_ATTACHMENT_HEAD = re.compile(r"附件 *[：:] *(?:(\d{1,2}) *[.、．] *[^\n。；]{1,60})?$")
+_ATTACHMENT_ENTRY = re.compile(r" *(\d{1,2}) *[.、．] *[^\n。；]{1,60}")
 
 
 def _match_end(match: re.Match[str] | None) -> int:
