@@ -1,4 +1,12 @@
-"""Small helpers shared by several stages: atomic writes, hashing, user folders."""
+"""Small helpers shared by several stages: output checks and atomic writes, hashing, user folders.
+
+An analysis can take minutes; a typo in ``--xlsx`` must not cost them, nor leave the HTML
+written and the spreadsheet missing.  So every output is checked first (a folder where a file
+is expected, a path under a file, a place that cannot be written: :func:`check_file_target`,
+:func:`check_folder_target`, :func:`check_distinct`), and whatever the operating system still
+refuses while writing (a full disk) becomes an :class:`OutputError` naming the file
+(:func:`atomic_open`, :func:`writing`).
+"""
 
 from __future__ import annotations
 
@@ -33,6 +41,11 @@ def line_spans(text: str) -> list[tuple[int, int]]:
         spans.append((position, position + len(line)))
         position += len(line) + 1
     return spans
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``count`` and ``noun`` for an English message: ``1 document``, ``2 documents``, ``0 errors``."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -94,10 +107,17 @@ def atomic_open(path: str | Path, mode: str = "w", encoding: str | None = "utf-8
 def _output_target(path: Path) -> Path:
     """The file an atomic write replaces: a link's target; never a folder, device or pipe."""
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
-    if target.exists() and not target.is_file():
-        kind = "a folder" if target.is_dir() else "not a regular file (a device, pipe or socket)"
+    kind = _not_a_file(target)
+    if kind:
         raise OutputError(f"cannot write: it is {kind}", path)
     return target
+
+
+def _not_a_file(target: Path) -> str | None:
+    """What ``target`` is when it exists but is no regular file (an atomic write would replace it)."""
+    if not target.exists() or target.is_file():
+        return None
+    return "a folder" if target.is_dir() else "not a regular file (a device, pipe or socket)"
 
 
 #: A new file only (as ``tempfile.mkstemp`` opens its files): never an existing one or a link.
@@ -108,6 +128,84 @@ def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
+
+
+def check_file_target(path: str | Path, what: str = "output", example: str = "report.html") -> Path:
+    """Refuse an output file that cannot be written; ``what`` names it in the message."""
+    target = _path(path, what)
+    if str(path).endswith(("/", os.sep)) or target.is_dir():
+        raise OutputError(f"the {what} is a folder; give a file name such as {example}", target)
+    kind = _not_a_file(target)
+    if kind:  # an atomic write would replace a device or pipe
+        raise OutputError(f"the {what} is {kind}", target)
+    if target.exists() and not os.access(target, os.W_OK):
+        raise OutputError(f"cannot write the {what} (permission denied)", target)
+    _check_parent(target, what)
+    return target
+
+
+def check_folder_target(path: str | Path, what: str = "output folder") -> Path:
+    """Refuse an output folder that is a file, lies under a file or cannot be written into."""
+    target = _path(path, what)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"the {what} must be a folder, but this is a file", target)
+    if target.is_dir():
+        if not os.access(target, os.W_OK | os.X_OK):
+            raise OutputError(f"cannot write into the {what} (permission denied)", target)
+        return target
+    _check_parent(target, what)
+    return target
+
+
+def check_distinct(paths: dict[str, str | Path | None]) -> None:
+    """Refuse two outputs at the same place (``-o t.html --xlsx t.html`` would overwrite one)."""
+    seen: dict[Path, str] = {}
+    for what, path in paths.items():
+        if path is None:
+            continue
+        key = Path(os.path.abspath(path))
+        if key in seen:
+            raise OutputError(f"the {seen[key]} and the {what} are the same path", path)
+        seen[key] = what
+
+
+@contextmanager
+def writing(path: str | Path, what: str = "output") -> Iterator[None]:
+    """Turn an OS error raised while writing ``path`` into an :class:`OutputError` naming it."""
+    try:
+        yield
+    except OutputError:  # already names its file (it is an OSError too)
+        raise
+    except IsADirectoryError:
+        raise OutputError(f"the {what} is a folder, not a file", path) from None
+    except NotADirectoryError:
+        raise OutputError(
+            f"cannot write the {what}: a part of its path is a file, not a folder", path
+        ) from None
+    except PermissionError:
+        raise OutputError(f"cannot write the {what} (permission denied)", path) from None
+    except OSError as error:
+        raise OutputError(f"cannot write the {what} ({error.strerror or error})", path) from None
+
+
+def _path(path: str | Path, what: str) -> Path:
+    if "\x00" in str(path):
+        raise OutputError(f"the {what} path holds a NUL character", repr(str(path)))
+    if not str(path).strip():
+        raise OutputError(f"the {what} path is empty")
+    return Path(path)
+
+
+def _check_parent(target: Path, what: str) -> None:
+    """The nearest existing folder above ``target`` must be a folder we may write into (the
+    folders below it are created when the output is written)."""
+    parent = Path(os.path.abspath(target)).parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write the {what}: {parent} is a file, not a folder", target)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise OutputError(f"cannot write the {what}: no permission to write into {parent}", target)
 
 
 def atomic_write_text(path: str | Path, text: str) -> Path:

@@ -59,8 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        parser.print_help()
-        return 0
+        return _no_command(parser)
     try:
         return int(args.func(args) or 0)
     except PolicyTextError as error:
@@ -71,6 +70,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return INTERRUPTED
     except BrokenPipeError:
         return 0
+
+
+def _no_command(parser: argparse.ArgumentParser) -> int:
+    """``policytext`` alone is a usage error (status 2), like any other: usage and one line on stderr."""
+    parser.print_usage(sys.stderr)
+    print(
+        f"policytext: error: a command is required ({', '.join(SUBCOMMANDS)}); "
+        "'policytext --help' describes them",
+        file=sys.stderr,
+    )
+    return 2
 
 
 def console() -> NoReturn:

@@ -6,7 +6,16 @@ import argparse
 from dataclasses import replace
 from typing import Any
 
-from policytext.cli.common import add_input_options, check_output, load_document, load_upper, write_output
+from policytext._util import plural
+from policytext.cli.common import (
+    add_input_options,
+    add_upper_options,
+    check_output,
+    format_table,
+    load_document,
+    load_upper,
+    write_output,
+)
 from policytext.errors import ConfigurationError
 
 HELP = """examples:
@@ -39,9 +48,7 @@ def register(subparsers: Any) -> None:
         metavar="LEVEL",
         help="level of each UPPER (national, provincial, municipal, county), overriding the headers",
     )
-    parser.add_argument(
-        "--upper-text-column", help="record files among the UPPERs: the column holding the text"
-    )
+    add_upper_options(parser)
     parser.add_argument(
         "--format", choices=("json", "csv", "table"), default="table", help="output format (default table)"
     )
@@ -65,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     uppers = [load_upper(value, args) for value in args.against]
     if args.levels and len(args.levels) != len(uppers):
         raise ConfigurationError(
-            f"--levels gives {len(args.levels)} levels for {len(uppers)} upper documents"
+            f"--levels gives {plural(len(args.levels), 'level')} for {plural(len(uppers), 'upper document')}"
         )
     config = DEFAULT_CONFIG
     if args.top is not None:
@@ -93,12 +100,12 @@ def _table(result: Any) -> str:
         shown = frame[
             ["lower_path", "lower_title", "upper_doc", "upper_path", "relation", "score", "route", "evidence"]
         ]
-        lines.append(shown.to_string(index=False, max_colwidth=36))
+        lines.append(format_table(shown, max_colwidth=36))
         lines.append("")
     coverage = result.coverage_frame()
     if not coverage.empty:
         lines.append("coverage:")
-        lines.append(coverage.to_string(index=False, max_colwidth=36))
+        lines.append(format_table(coverage, max_colwidth=36))
         lines.append("")
     if result.local_additions:
         lines.append("local additions (no upper match):")

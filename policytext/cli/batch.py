@@ -10,6 +10,7 @@ from contextlib import contextmanager, suppress
 from types import FrameType
 from typing import Any
 
+from policytext._util import plural
 from policytext.cli import INTERRUPTED
 from policytext.errors import InputError
 
@@ -83,9 +84,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from policytext._util import check_folder_target, writing
     from policytext.corpus import Corpus
     from policytext.corpus.cache import ResultCache
-    from policytext.report.outputs import check_folder_target, writing
 
     if args.workers is not None and args.workers < 0:
         raise InputError("--workers must be 0 or more")
@@ -121,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     if result is None:
         done = len(ResultCache(cache_dir))
         print(
-            f"policytext: interrupted; {done} finished document(s) are kept in {cache_dir}. "
+            f"policytext: interrupted; {plural(done, 'finished document')} "
+            f"{'is' if done == 1 else 'are'} kept in {cache_dir}. "
             "Run the same command again to resume.",
             file=sys.stderr,
         )
@@ -130,9 +132,10 @@ def run(args: argparse.Namespace) -> int:
         result.save(outdir, format=args.format)
     summary = result.summary
     print(
-        f"{summary['documents']} documents: {summary['analysed']} analysed, {summary['errors']} errors "
-        f"({summary['from_cache']} from cache); {summary['measures']} measures; "
-        f"{summary['seconds']:.1f} s with {summary['workers']} {summary['engine']} worker(s)"
+        f"{plural(summary['documents'], 'document')}: {summary['analysed']} analysed, "
+        f"{plural(summary['errors'], 'error')} ({summary['from_cache']} from cache); "
+        f"{plural(summary['measures'], 'measure')}; "
+        f"{summary['seconds']:.1f} s with {plural(summary['workers'], summary['engine'] + ' worker')}"
     )
     print(f"tables written to {outdir}/ ({args.format})")
     if summary["errors"]:

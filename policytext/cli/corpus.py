@@ -54,9 +54,9 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from policytext._util import check_folder_target, plural, writing
     from policytext.corpus import fetch as fetcher
     from policytext.errors import InputError
-    from policytext.report.outputs import check_folder_target, writing
 
     if args.corpus_command == "list":
         sets = list(fetcher.installed())
@@ -92,7 +92,7 @@ def run(args: argparse.Namespace) -> int:
     provenance = json.loads((target.parent / "provenance.json").read_text(encoding="utf-8"))
     failed = provenance.get("failed", [])
     print(
-        f"{provenance['documents']} documents in {target}"
-        + (f" ({len(failed)} pages failed)" if failed else "")
+        f"{plural(provenance['documents'], 'document')} in {target}"
+        + (f" ({plural(len(failed), 'page')} failed)" if failed else "")
     )
     return 0

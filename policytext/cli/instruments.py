@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from policytext.cli.common import add_input_options, load_document
+from policytext.cli.common import add_input_options, format_table, load_document
 
 EXAMPLES = """examples:
   policytext instruments plan.txt                          one row per measure × label, as a table
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.format == "csv":
             table.to_csv(sys.stdout)
         else:
-            sys.stdout.write(table.to_string() + "\n")
+            sys.stdout.write(format_table(table, index=True) + "\n")
         return 0
     if args.format == "json":
         records = result.to_records(sentences=args.level == "sentence")
@@ -78,5 +78,5 @@ def run(args: argparse.Namespace) -> int:
         columns = ["path", "title", "type_zh", "subtype", "confidence", "evidence"]
         shown = frame[columns].copy()
         shown["title"] = shown["title"].fillna("").str.slice(0, 24)
-        sys.stdout.write(shown.to_string(index=False) + "\n")
+        sys.stdout.write(format_table(shown) + "\n")
     return 0

@@ -7,6 +7,8 @@ import json
 import sys
 from typing import Any
 
+from policytext.cli.common import add_input_options, format_table, load_document, load_other
+
 EXAMPLES = """examples:
   policytext keywords plan.txt                          top 20, TF-IDF, as a table
   policytext keywords plan.txt --top 10 --format json   [{"rank": 1, "term": "…", "score": 17.7, "count": 6}, …]
@@ -14,6 +16,9 @@ EXAMPLES = """examples:
   policytext keywords plan.txt --by measure --top 5     five keywords per measure
   policytext keywords plan.txt --idf-corpus docs/*.txt  learn the IDF from your own documents
   policytext keywords qianjiang_2025 --format csv       the bundled plan, CSV on stdout
+  policytext keywords reports.jsonl --record 3 --text-column full_text --t2s
+
+--encoding and --t2s apply to the --idf-corpus files too; --record and --text-column to FILE only.
 
 Responsibility clauses (责任单位：…), stopwords and boilerplate (加强, 推进, 深化 …) never count;
 near-duplicates (产教融合 / 产教融合创新平台) are removed with maximal marginal relevance.
@@ -28,7 +33,7 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", help="a document (txt, docx, pdf, html …) or a bundled document name")
+    add_input_options(parser)
     parser.add_argument("--top", type=int, default=20, help="number of keywords (default: 20)")
     parser.add_argument("--method", choices=("tfidf", "textrank"), default="tfidf", help="default: tfidf")
     parser.add_argument(
@@ -46,21 +51,14 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pathlib import Path
-
-    import policytext
-    from policytext import corpora
-    from policytext.errors import ConfigurationError, InputError
+    from policytext.errors import ConfigurationError
     from policytext.keywords import keywords
     from policytext.segment import Segmenter
 
     if args.top < 1:
         raise ConfigurationError("--top must be at least 1")
-    path = corpora.resolve_path(args.file)
-    if not Path(path).exists():
-        raise InputError("file not found", args.file)
-    doc = policytext.read(path)
-    idf = [policytext.read(p) for p in args.idf_corpus] if args.idf_corpus else None
+    doc = load_document(args)
+    idf = [load_other(p, args) for p in args.idf_corpus] if args.idf_corpus else None
     frame = keywords(
         doc,
         top=args.top,
@@ -78,5 +76,5 @@ def run(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         frame.to_csv(sys.stdout, index=False)
     else:
-        sys.stdout.write(frame.to_string(index=False) + "\n")
+        sys.stdout.write(format_table(frame) + "\n")
     return 0

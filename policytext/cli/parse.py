@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from policytext.cli.common import add_input_options, check_output, load_document, write_output
+from policytext.cli.common import add_input_options, check_output, format_table, load_document, write_output
 
 HELP = """examples:
   policytext parse corpora/qianjiang_2025_education_science_talent_plan.txt --format table
@@ -79,5 +79,5 @@ def _table(doc: Any, frame: Any) -> str:
         if c in frame.columns
     ]
     if not frame.empty:
-        lines.append(frame[columns].to_string(index=False, max_colwidth=40))
+        lines.append(format_table(frame[columns], max_colwidth=40))
     return "\n".join(lines) + "\n"

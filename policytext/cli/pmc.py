@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from policytext.cli.common import add_reading_options, load_document
+from policytext.cli.common import add_reading_options, format_table, load_document
 from policytext.errors import ConfigurationError
 
 EXAMPLES = """examples:
@@ -82,5 +82,5 @@ def run(args: argparse.Namespace) -> int:
     else:
         shown = table.copy()
         shown["document"] = shown["document"].str.slice(0, 24)
-        sys.stdout.write(shown.to_string(index=False) + "\n")
+        sys.stdout.write(format_table(shown) + "\n")
     return 0

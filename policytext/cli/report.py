@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from policytext.cli.common import add_reading_options, load_document, load_upper
+from policytext.cli.common import add_reading_options, add_upper_options, load_document, load_upper
 from policytext.errors import InputError
 from policytext.model import PolicyDocument
 
@@ -51,20 +51,18 @@ def register(subparsers: Any) -> None:
         metavar="UPPER",
         help="upper-level documents to align the plan with (FILE, bundled name, or FILE#N for record N)",
     )
-    parser.add_argument(
-        "--upper-text-column", help="record files among the UPPERs: the column holding the text"
-    )
+    add_upper_options(parser)
     parser.add_argument(
         "-o",
         "--output",
         default=None,
-        help="report file (default: report.html, or report.md with --format md)",
+        help="report file: .html/.htm or .md (default: report.html, or report.md with --format md)",
     )
     parser.add_argument(
         "--format",
         choices=("html", "md"),
         default=None,
-        help="report format (default: from the -o suffix, else html)",
+        help="report format (default: from the -o suffix, else html; must agree with the suffix)",
     )
     parser.add_argument(
         "--xlsx", default=None, metavar="FILE", help="also write every table to this Excel workbook"
@@ -101,12 +99,11 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from policytext.report import report
-    from policytext.report.api import check_outputs, resolve_format
+    from policytext.report.api import check_outputs
 
     if args.top < 1:
         raise InputError("--top must be at least 1")
-    fmt = resolve_format(args.format, args.output)
-    check_outputs(args.output or f"report.{fmt}", args.xlsx, args.csv, fmt=fmt)  # before reading
+    outputs = check_outputs(args.output, args.xlsx, args.csv, format=args.format)  # before reading
     say = _progress(args.quiet)
     plan = None
     if args.file is not None:
@@ -116,10 +113,7 @@ def run(args: argparse.Namespace) -> int:
     path = report(
         plan,
         uppers,
-        args.output,
-        format=args.format,
-        xlsx=args.xlsx,
-        csv_dir=args.csv,
+        outputs,
         top_keywords=args.top,
         keyword_method=args.keyword_method,
         agencies_by=args.agencies,

@@ -6,6 +6,8 @@ import argparse
 import sys
 from typing import Any
 
+from policytext.cli.common import add_input_options, load_text
+
 EXAMPLES = """examples:
   policytext segment plan.txt                      tokens separated by single spaces
   policytext segment plan.txt --backend jieba      the pure-Python reference backend
@@ -13,6 +15,8 @@ EXAMPLES = """examples:
   policytext segment plan.txt --user-dict my.txt   add your own words (jieba format: word [freq] [pos])
   policytext segment qianjiang_2025                a bundled document by name
   cat plan.txt | policytext segment -              read standard input
+  policytext segment old.txt --encoding big5 --t2s traditional text in Big5, segmented as simplified
+  policytext segment reports.jsonl --record 0 --text-column full_text
 
 Like `python -m jieba`, each input line gives one output line.  Unlike plain jieba, policy terms
 (产教融合, 揭榜挂帅, 新质生产力), agency names (市人社局) and every term quoted in “…” stay whole.
@@ -27,7 +31,9 @@ def register(subparsers: Any) -> None:
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("file", help="a text/docx/pdf/html file, a bundled document name, or - for stdin")
+    add_input_options(
+        parser, help="a text/docx/pdf/html/jsonl/csv file, a bundled document name, or - for stdin"
+    )
     parser.add_argument(
         "--backend",
         choices=("auto", "jieba", "rjieba"),
@@ -43,27 +49,11 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(func=run)
 
 
-def read_input(name: str) -> str:
-    """Text of a file (any format policytext reads), a bundled document, or stdin (``-``)."""
-    if name == "-":
-        return sys.stdin.read()
-    from pathlib import Path
-
-    from policytext import corpora
-    from policytext.errors import InputError
-    from policytext.io.loader import load_text
-
-    path = corpora.resolve_path(name)
-    if not Path(path).exists():
-        raise InputError("file not found", name)
-    return load_text(path).text
-
-
 def run(args: argparse.Namespace) -> int:
     from policytext.segment import Segmenter
 
     segmenter = Segmenter(args.backend, lexicon=not args.no_lexicon, user_dict=args.user_dict, pos=args.pos)
-    text = read_input(args.file)
+    text = load_text(args)
     out = sys.stdout
     for line in text.splitlines():
         words = [f"{t.text}/{t.pos}" for t in segmenter.tokenize(line)] if args.pos else segmenter.cut(line)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
+from policytext._util import plural
 from policytext.model import PolicyDocument, Span
 from policytext.report import svg
 from policytext.report import tables as T
@@ -161,7 +162,7 @@ def matrix_chart(data: ReportData) -> Markup:
     if len(uppers) > MAX_MATRIX_COLUMNS:
         keep = [i for i in range(len(uppers)) if (values[:, i] > 0).any()]
         note = (
-            f'<p class="note">{len(uppers)} upper-level units: the chart shows the {len(keep)} '
+            f'<p class="note">{len(uppers)} upper-level units: the chart shows the {plural(len(keep), "unit")} '
             "with a match; the others are listed under 未覆盖的上级任务 Omitted.</p>"
         )
         uppers, values = [uppers[i] for i in keep], values[:, keep]

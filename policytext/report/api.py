@@ -3,26 +3,44 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from policytext._util import atomic_write_text
-from policytext.errors import InputError
+from policytext._util import (
+    atomic_write_text,
+    check_distinct,
+    check_file_target,
+    check_folder_target,
+    writing,
+)
+from policytext.errors import InputError, OutputError
 from policytext.model import PolicyDocument
 from policytext.report import tables as T
 from policytext.report.build import DocumentLike, Progress, ReportData, build_report_data
-from policytext.report.outputs import check_distinct, check_file_target, check_folder_target, writing
 
 if TYPE_CHECKING:  # pragma: no cover
     from policytext.align import Alignment
 
 FORMATS = ("html", "md")
+#: The suffixes of report files and the format each names.
+SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+
+
+@dataclass(frozen=True)
+class ReportOutputs:
+    """Where a report and its exports go, checked by :func:`check_outputs` (format settled)."""
+
+    target: Path
+    format: str
+    xlsx: Path | None = None
+    csv_dir: Path | None = None
 
 
 def report(
     plan: DocumentLike | None = None,
     against: Sequence[DocumentLike] | DocumentLike = (),
-    output: str | Path | None = None,
+    output: str | Path | ReportOutputs | None = None,
     *,
     format: str | None = None,
     xlsx: str | Path | None = None,
@@ -43,8 +61,11 @@ def report(
     side-by-side view of each aligned pair.  A precomputed ``alignment`` can be passed instead.
 
     ``format`` is ``html`` (default; one self-contained file) or ``md``; when omitted it follows
-    the suffix of ``output`` (``report.md`` → Markdown).  ``xlsx`` and ``csv_dir`` also export
-    every table.  ``embed_font`` embeds the bundled Noto Sans SC, cut down to the characters the
+    the suffix of ``output`` (``.html``/``.htm`` → HTML, ``.md`` → Markdown).  Another suffix
+    (``r.pdf``), or one that contradicts ``format``, is an :class:`~policytext.errors.OutputError`
+    before any work.  ``xlsx`` and ``csv_dir`` also export every table.  ``output`` may also be
+    the :class:`ReportOutputs` of :func:`check_outputs` (the command line checks its outputs
+    before reading any document); ``format``, ``xlsx`` and ``csv_dir`` are then left out.  ``embed_font`` embeds the bundled Noto Sans SC, cut down to the characters the
     page uses, so that the HTML shows Chinese even where no CJK font is installed.
     ``instruments`` adds policy instruments (政策工具) and the PMC index (:mod:`policytext.instruments`).
 
@@ -55,9 +76,13 @@ def report(
     >>> out.name
     'r.html'
     """
-    fmt = resolve_format(format, output)
-    target = Path(output) if output is not None else Path(f"report.{fmt}")
-    check_outputs(target, xlsx, csv_dir, fmt=fmt)  # before minutes of analysis, not after
+    if isinstance(output, ReportOutputs):
+        if format is not None or xlsx is not None or csv_dir is not None:
+            raise InputError("give format, xlsx and csv_dir to check_outputs, not beside its result")
+        outputs = output
+    else:
+        outputs = check_outputs(output, xlsx, csv_dir, format=format)  # before minutes of analysis
+    fmt, target = outputs.format, outputs.target
     uppers = _as_list(against)
     options = {
         "format": fmt,
@@ -80,27 +105,30 @@ def report(
         options=options,
     )
     write_report(data, target, fmt=fmt, embed_font=embed_font, progress=progress)
-    if xlsx is not None:
-        T.write_xlsx(data.tables, xlsx)
-    if csv_dir is not None:
-        T.write_csv(data.tables, csv_dir)
+    if outputs.xlsx is not None:
+        T.save_xlsx(data.tables, outputs.xlsx)
+    if outputs.csv_dir is not None:
+        T.save_csv(data.tables, outputs.csv_dir)
     return target
 
 
 def check_outputs(
-    target: str | Path,
+    output: str | Path | None,
     xlsx: str | Path | None = None,
     csv_dir: str | Path | None = None,
     *,
-    fmt: str = "html",
-) -> None:
-    """Refuse, before any work, outputs that cannot be written or that collide with each other."""
-    check_file_target(target, "report output", f"report.{fmt}")
-    if xlsx is not None:
-        check_file_target(xlsx, "xlsx output", "tables.xlsx")
-    if csv_dir is not None:
-        check_folder_target(csv_dir, "CSV output")
-    check_distinct({"report output": target, "xlsx output": xlsx, "CSV output": csv_dir})
+    format: str | None = None,
+) -> ReportOutputs:
+    """Settle the format and refuse, before any work, outputs that cannot be written or that
+    collide with each other (``output`` ``None``: ``report.html`` or ``report.md``)."""
+    fmt = resolve_format(format, output)
+    target = check_file_target(
+        output if output is not None else f"report.{fmt}", "report output", f"report.{fmt}"
+    )
+    xlsx_target = check_file_target(xlsx, "xlsx output", "tables.xlsx") if xlsx is not None else None
+    csv_target = check_folder_target(csv_dir, "CSV output") if csv_dir is not None else None
+    check_distinct({"report output": target, "xlsx output": xlsx_target, "CSV output": csv_target})
+    return ReportOutputs(target, fmt, xlsx_target, csv_target)
 
 
 def write_report(
@@ -111,7 +139,7 @@ def write_report(
     embed_font: bool = True,
     progress: Progress | None = None,
 ) -> Path:
-    """Render ``data`` as ``fmt`` and write it atomically to ``target``."""
+    """Render ``data`` as ``fmt`` and write it atomically to ``target`` (checked by :func:`check_outputs`)."""
     if progress:
         progress(f"writing {target}")
     if fmt == "html":
@@ -122,19 +150,30 @@ def write_report(
         from policytext.report.markdown import render_markdown
 
         text = render_markdown(data)
-    check_file_target(target, "report output", f"report.{fmt}")
     with writing(target, "report output"):
         return atomic_write_text(target, text)
 
 
 def resolve_format(fmt: str | None, output: str | Path | None) -> str:
-    """``fmt`` checked, or when ``None`` the format the suffix of ``output`` names (default html)."""
-    if fmt is None:
-        suffix = Path(output).suffix.lower() if output is not None else ""
-        return "md" if suffix in (".md", ".markdown") else "html"
-    if fmt not in FORMATS:
+    """``fmt`` checked, or when ``None`` the format the suffix of ``output`` names (default html).
+
+    A suffix that names no report format (``r.pdf`` would get HTML inside) or another format
+    than ``fmt`` is refused: the reader's program opens the file by its suffix.
+    """
+    if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
-    return fmt
+    suffix = Path(output).suffix.lower() if output is not None else ""
+    if not suffix:
+        return fmt or "html"
+    named = SUFFIX_FORMATS.get(suffix)
+    if named is None:
+        raise OutputError(
+            f"a {suffix} file is not a report format: name it .html/.htm (HTML) or .md (Markdown)",
+            output,
+        )
+    if fmt is not None and fmt != named:
+        raise OutputError(f"the {suffix} suffix names the {named} format, not {fmt}", output)
+    return named
 
 
 def _as_list(against: Sequence[DocumentLike] | DocumentLike | None) -> list[DocumentLike]:

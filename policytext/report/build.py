@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import pandas as pd
 
-from policytext._util import sha256_bytes
+from policytext._util import plural, sha256_bytes
 from policytext.errors import InputError
 from policytext.model import PolicyDocument
 from policytext.report import tables as T
@@ -134,7 +134,7 @@ def build_report_data(
     say("extracting keywords")
     keyword_frames = _keywords(doc, top_keywords, keyword_method, notes)
     if alignment is None and uppers:
-        say(f"aligning against {len(uppers)} upper-level document(s)")
+        say(f"aligning against {plural(len(uppers), 'upper-level document')}")
         from policytext.align import align
 
         alignment = align(doc, uppers)

@@ -18,10 +18,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from policytext._util import atomic_write_bytes, atomic_write_text
+from policytext._util import (
+    atomic_write_bytes,
+    atomic_write_text,
+    check_file_target,
+    check_folder_target,
+    plural,
+    writing,
+)
 from policytext.errors import InputError
 from policytext.model import Measure, PolicyDocument, Role
-from policytext.report.outputs import check_file_target, check_folder_target, writing
 
 if TYPE_CHECKING:  # pragma: no cover
     from policytext.align import Alignment
@@ -135,7 +141,8 @@ def overview(doc: PolicyDocument, by: str = "name") -> list[str]:
     n_sections, n_measures = len(doc.sections), len(doc.measures)
     lines = [
         f"共{n_sections}个部分、{n_measures}项措施，涉及{len(load)}个责任单位。"
-        f" {n_sections} sections, {n_measures} measures, {len(load)} responsible agencies."
+        f" {plural(n_sections, 'section')}, {plural(n_measures, 'measure')},"
+        f" {plural(len(load), 'responsible agency', 'responsible agencies')}."
     ]
     leaders = load[load["lead"] > 0].head(3)
     if len(leaders):
@@ -157,8 +164,12 @@ def overview(doc: PolicyDocument, by: str = "name") -> list[str]:
     return lines
 
 
-def measures_table(doc: PolicyDocument) -> pd.DataFrame:
-    """A row per measure: number, section, heading, units by role, deadlines, targets, citations."""
+def measures_table(doc: PolicyDocument, by: str = "name") -> pd.DataFrame:
+    """A row per measure: number, section, heading, units by role, deadlines, targets, citations.
+
+    ``by`` names the units as in :func:`responsibility_matrix` (as printed, or canonical).
+    """
+    _check_by(by)
     sections = {s.number: s.title or s.number for s in doc.sections}
     rows = []
     for measure in doc.measures:
@@ -168,9 +179,9 @@ def measures_table(doc: PolicyDocument) -> pd.DataFrame:
                 "number": measure_number(measure),
                 "section": _section_name(section, sections),
                 "heading": measure.title or _first_sentence(measure.text),
-                "lead": _join(u.name for u in measure.units if u.role is Role.LEAD),
-                "support": _join(u.name for u in measure.units if u.role is Role.SUPPORT),
-                "unspecified": _join(u.name for u in measure.units if u.role is Role.UNSPECIFIED),
+                "lead": _units(measure, Role.LEAD, by),
+                "support": _units(measure, Role.SUPPORT, by),
+                "unspecified": _units(measure, Role.UNSPECIFIED, by),
                 "deadlines": _join((d.text for d in measure.deadlines), "；"),
                 "targets": _join((t.text for t in measure.targets), "；"),
                 "citations": _join((f"《{c.title}》" for c in measure.citations), "；"),
@@ -179,6 +190,12 @@ def measures_table(doc: PolicyDocument) -> pd.DataFrame:
         )
     columns = ["number", "section", "heading", "lead", "support", "unspecified", "deadlines", "targets"]
     return pd.DataFrame(rows, columns=[*columns, "citations", "text"])
+
+
+def _units(measure: Measure, role: Role, by: str) -> str:
+    """The units of ``measure`` with ``role``, named ``by`` (each once: two names may share a canonical one)."""
+    names = (getattr(u, by) or u.name for u in measure.units if u.role is role)
+    return _join(dict.fromkeys(names))
 
 
 def _section_name(section: str, sections: Mapping[str, str]) -> str:
@@ -440,7 +457,7 @@ def build_tables(
     """Every table of the report, keyed by a short machine name (also the sheet / file name)."""
     tables: dict[str, pd.DataFrame] = {
         "document": document_card(doc),
-        "measures": measures_table(doc),
+        "measures": measures_table(doc, by=by),
         "responsibility": responsibility_matrix(doc, by=by).reset_index(),
         "agency_load": agency_load(doc, by=by),
     }
@@ -454,7 +471,11 @@ def build_tables(
 
 def write_csv(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Path]:
     """One UTF-8 (with BOM, so Excel shows Chinese correctly) CSV per table; returns the paths."""
-    target = check_folder_target(folder, "CSV output")
+    return save_csv(tables, check_folder_target(folder, "CSV output"))
+
+
+def save_csv(tables: Mapping[str, pd.DataFrame], target: Path) -> list[Path]:
+    """:func:`write_csv` into a folder already checked (by :func:`check_folder_target`)."""
     written = []
     with writing(target, "CSV output"):
         for name, frame in tables.items():
@@ -465,6 +486,11 @@ def write_csv(tables: Mapping[str, pd.DataFrame], folder: str | Path) -> list[Pa
 
 def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
     """One sheet per table, bilingual headers, frozen header row; document text never becomes a formula."""
+    return save_xlsx(tables, check_file_target(path, "xlsx output", "tables.xlsx"))
+
+
+def save_xlsx(tables: Mapping[str, pd.DataFrame], target: Path) -> Path:
+    """:func:`write_xlsx` to a file already checked (by :func:`check_file_target`)."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -488,7 +514,6 @@ def write_xlsx(tables: Mapping[str, pd.DataFrame], path: str | Path) -> Path:
             sheet.column_dimensions[column_cells[0].column_letter].width = min(60, max(8, longest * 1.6))
     buffer = io.BytesIO()
     workbook.save(buffer)
-    target = check_file_target(path, "xlsx output", "tables.xlsx")
     with writing(target, "xlsx output"):
         return atomic_write_bytes(target, buffer.getvalue())
 
