@@ -94,8 +94,9 @@ def build_document(
     if contents is not None:
         first_item = min(first_item, contents.start)
     fields = parse_header(text, first_item)
-    # level: the issuer's; else the responsible units' (省工业和信息化厅 …); else the wording's
-    level = issuer_level(fields.issuer) if fields.issuer else Level.UNKNOWN
+    # level: the issuer's, or for a law the enacting congress's; else the responsible units'
+    # (省工业和信息化厅 …); else the wording's
+    level = issuer_level(fields.issuer) if fields.issuer else _enacted_level(text, first_item)
     citations = _not_own_title(tuple(find_citations(text, 0, len(text))), fields.title)
     measures, with_units = _measures(text, flat, level, citations)
     if level is Level.UNKNOWN and with_units:
@@ -405,6 +406,33 @@ def _title_keys(title: str) -> set[str]:
 
 def _title_key(title: str) -> str:
     return _TITLE_NOISE.sub("", unicodedata.normalize("NFKC", title))
+
+
+# The enactment line of a law or regulation: "2011年11月17日上海市第十三届人民代表大会常务委员会第三十次
+#会议通过", "第十三届全国人民代表大会常务委员会第十次会议通过".  The first one printed is the
+# enacting congress (a city's regulation is 通过 by the city, then 批准 by the province).
+_ENACTED_BY = re.compile(
+    r"(?:\d{1,2}日\s*)?(?:(?P<place>[\u4e00-\u9fff]{2,15}?)\s*第[一二三四五六七八九十]+届"
+    r"|第[一二三四五六七八九十]+届\s*(?P<national>全国))\s*人民代表大会"
+)
+_ENACTMENT_WINDOW = 1000  # the enactment history comes right under the title
+
+
+def _enacted_level(text: str, first_item: int) -> Level:
+    """The level of the congress that enacted a law, from its enactment line above the articles.
+
+    Laws and local regulations print no issuer; their enacting congress (上海市人民代表大会常务委员会)
+    is what places a 上海市…条例 at the provincial level and a 杭州市…条例 at the municipal one.
+    """
+    if "人民代表大会" not in text[: min(first_item, _ENACTMENT_WINDOW)]:
+        return Level.UNKNOWN
+    enacted = _ENACTED_BY.search(text, 0, min(first_item, _ENACTMENT_WINDOW))
+    if enacted is None:
+        return Level.UNKNOWN
+    if enacted.group("national"):
+        return Level.NATIONAL
+    # (named as the body: a bare place is ambiguous to the resolver, 新乡市 could read 新+乡+市)
+    return issuer_level(enacted.group("place") + "人民代表大会")
 
 
 def _stated_level(text: str) -> Level:
