@@ -425,11 +425,11 @@ def test_loading_a_directory_or_a_foreign_pickle_names_the_file(tmp_path):
     with pytest.raises(InputError, match=rf"^{re.escape(str(tmp_path))}: is a directory"):
         AlignIndex.load(tmp_path)
     short = tmp_path / "short.index"
-    short.write_bytes(pickle.dumps(("policytext-align-index-1",)))
+    short.write_bytes(pickle.dumps(("policytext-align-index-2",)))
     with pytest.raises(InputError, match=r"short\.index: a damaged alignment index"):
         AlignIndex.load(short)
     odd = tmp_path / "odd.index"
-    odd.write_bytes(pickle.dumps(("policytext-align-index-1", "docs", [], None, None)))
+    odd.write_bytes(pickle.dumps(("policytext-align-index-2", "docs", [], None, None)))
     with pytest.raises(InputError, match=r"odd\.index: a damaged alignment index"):
         AlignIndex.load(odd)
 

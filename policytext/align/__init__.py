@@ -147,6 +147,7 @@ def align(
         "semantic": semantic,
         "routes": routes,
         "upper_units": len(index),
+        "upper_review_units": sum(u.review for u in index.units),
     }
     return Alignment(
         lower_name=lower.name,
@@ -244,7 +245,8 @@ def _candidates(
 
 
 class _FormalUnits:
-    """Whether an upper unit is a formal clause, checked once per unit and call (only the
+    """Whether an upper unit is withheld from the candidates (a formal clause or a paragraph of
+    a work report's review, :attr:`AlignUnit.offered`), checked once per unit and call (only the
     candidates are checked: an index can hold 150,000 units)."""
 
     def __init__(self, index: AlignIndex) -> None:
@@ -254,7 +256,7 @@ class _FormalUnits:
     def __call__(self, unit_id: int) -> bool:
         found = self.known.get(unit_id)
         if found is None:
-            found = self.known[unit_id] = self.units[unit_id].formal
+            found = self.known[unit_id] = not self.units[unit_id].offered
         return found
 
 
@@ -304,7 +306,8 @@ def _match_units(
     index: AlignIndex, scorer: PairScorer, config: ScoringConfig, units: list[AlignUnit], top_k: int
 ) -> list[list[Scored]]:
     candidates = _candidates(index, [u.text for u in units], top_k)
-    # formal clauses (effective date, 参照执行) take up no task and are no task to take up
+    # formal clauses (effective date, 参照执行) take up no task and are no task to take up;
+    # the review part of an upper work report (工作回顾) reports past work, not tasks
     formal = _FormalUnits(index)
     candidates = [
         [] if unit.formal else [c for c in cands if not formal(c[0])]
@@ -474,8 +477,10 @@ def _coverage(
         start += info.n_units
         if which == "matched" and number not in docs_with_match:
             continue
-        groups: dict[str | None, list[AlignUnit]] = {None: list(units)}
-        for unit in units:
+        # the review part of a work report states no task: neither covered nor omitted
+        tasks = [unit for unit in units if not unit.review]
+        groups: dict[str | None, list[AlignUnit]] = {None: tasks}
+        for unit in tasks:
             groups.setdefault(unit.section or "—", []).append(unit)
         for section, members in groups.items():
             relations = [best.get((number, u.index)) for u in members]
@@ -492,7 +497,11 @@ def _coverage(
                     doc=number,
                 )
             )
-        omitted.extend(_index_ref(index, i) for i in unit_ids if (number, index.units[i].index) not in best)
+        omitted.extend(
+            _index_ref(index, i)
+            for i in unit_ids
+            if not index.units[i].review and (number, index.units[i].index) not in best
+        )
     return tuple(rows), tuple(omitted)
 
 

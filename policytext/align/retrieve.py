@@ -27,7 +27,7 @@ from policytext.segment import _without_surrogates
 
 #: Hash space of the character n-grams (collisions are negligible at 2**20 for CJK 2–3-grams).
 N_FEATURES = 2**20
-_FORMAT = "policytext-align-index-1"
+_FORMAT = "policytext-align-index-2"  # 2: AlignUnit.review
 
 
 _MULTIPLIER = np.uint64(1_000_003)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from policytext._util import line_spans
+from policytext.align.review import review_spans
 from policytext.errors import ConfigurationError
 from policytext.model import Measure, OutlineNode, PolicyDocument, Span
 
@@ -64,6 +65,10 @@ class AlignUnit:
     section: str | None
     pieces: tuple[tuple[int, int, int], ...]
     functions: tuple[str, ...] = ()
+    #: in the review part of a work report (工作回顾, see :mod:`policytext.align.review`):
+    #: past work, not a task, so as an upper unit it is neither a candidate nor counted in
+    #: coverage and omissions
+    review: bool = False
 
     @property
     def label(self) -> str:
@@ -74,6 +79,12 @@ class AlignUnit:
         """A formal clause (effective date, 参照执行) that takes up and states no task: it is
         neither matched nor matched to (see :func:`is_formal_clause`)."""
         return is_formal_clause(self.text)
+
+    @property
+    def offered(self) -> bool:
+        """Whether the unit is offered as an upper candidate: a task, not a formal clause or a
+        paragraph of a work report's review (:attr:`review`)."""
+        return not self.review and not self.formal
 
     def doc_span(self, start: int, end: int) -> Span:
         """The span of ``doc.text`` that covers ``text[start:end]`` (the same text only when no
@@ -141,7 +152,15 @@ def split_units(doc: PolicyDocument, kind: str = "auto", doc_index: int = 0) -> 
         units = _paragraph_units(doc, doc_index)
     else:
         raise ConfigurationError(f"unknown unit kind {kind!r}; expected auto or one of {', '.join(KINDS)}")
-    return [u for u in units if u.text.strip()]
+    units = [u for u in units if u.text.strip()]
+    _mark_review(units, review_spans(doc))
+    return units
+
+
+def _mark_review(units: list[AlignUnit], spans: list[Span]) -> None:
+    """Flag the units that start inside the review part of a work report."""
+    for unit in units:
+        unit.review = any(span.start <= unit.span.start < span.end for span in spans)
 
 
 def relative_positions(units: Sequence[AlignUnit]) -> list[float]:

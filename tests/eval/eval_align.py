@@ -103,7 +103,7 @@ class Group:
     longest: np.ndarray | None = None
     coverage: np.ndarray | None = None
     column_best: dict[int, float] | None = None
-    #: upper unit ids that can be matched (not formal clauses); pairs left out (items × units)
+    #: upper unit ids that can be matched (not formal clauses nor review paragraphs, as align); pairs left out
     ids: list[int] = field(default_factory=list)
     blocked: np.ndarray | None = None
     #: per lower item, the ``position`` signal of each upper unit in ``ids``
@@ -328,7 +328,7 @@ def compute_signals(groups: list[Group]) -> None:
         scorer = PairScorer(vectors, group.index.vectorize)
         sims = group.index.similarities([u.text for u in group.lower_units])
         scorer.prepare([(("upper", u.doc, u.index), u.text) for u in group.index.units])
-        ids = [i for i, u in enumerate(group.index.units) if not u.formal]
+        ids = [i for i, u in enumerate(group.index.units) if u.offered]
         every = [
             []
             if unit.formal
