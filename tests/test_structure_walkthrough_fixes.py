@@ -253,3 +253,23 @@ def test_national_reports_stay_national() -> None:
     issuers = {doc.header.issuer for doc in reports}
     assert issuers <= {"国务院", "中华人民共和国国务院", None}
     assert sum(doc.header.issuer == "国务院" for doc in reports) >= 40
+
+
+# Found in review: 牵头负责 is a lead, and a forwarded document (转发/批转) is cited.
+
+
+def test_lead_and_take_charge_is_a_lead() -> None:
+    doc = parse_text(
+        "一、总体要求\n（一）加强建设。完善体系。（市发改委牵头负责、市财政局配合）\n"
+        "（二）推进改革。（市教育局牵头负责，市人社局配合）\n"
+    )
+    roles = [[(unit.name, unit.role.value) for unit in measure.units] for measure in doc.measures]
+    assert roles == [[("市发改委", "lead"), ("市财政局", "support")], [("市教育局", "lead"), ("市人社局", "support")]]
+
+
+def test_a_forwarded_document_stays_cited() -> None:
+    doc = parse_text(
+        "某市人民政府办公室关于转发省政府关于加强安全生产工作的意见的通知\n各区：\n"
+        "现将《省政府关于加强安全生产工作的意见》转发给你们，请认真贯彻执行。\n一、加强领导。\n二、落实责任。\n"
+    )
+    assert [citation.title for citation in doc.citations] == ["省政府关于加强安全生产工作的意见"]

@@ -370,9 +370,8 @@ def _unit(name: str, role: Any, start: int, end: int, default_level: Level | Non
 
 
 # A title printed to transmit or forward another one: (X)关于印发《Y》的通知 carries Y.
-_TRANSMITTAL = re.compile(
-    r"关于(?:印发|转发|批转|发布|公布|颁布)(?P<inner>.+)的(?:通知|决定|通告|公告|命令)$"
-)
+# (转发/批转 forward another body's document: that one is cited, not the document's own)
+_TRANSMITTAL = re.compile(r"关于(?:印发|发布|公布|颁布)(?P<inner>.+)的(?:通知|决定|通告|公告|命令)$")
 # What two printings of one title may differ in: spaces, quotation and title marks, widths.
 _TITLE_NOISE = re.compile(r"[\s《》〈〉“”‘’\"'「」『』]")
 
@@ -409,11 +408,13 @@ def _title_key(title: str) -> str:
 
 
 # The enactment line of a law or regulation: "2011年11月17日上海市第十三届人民代表大会常务委员会第三十次
-#会议通过", "第十三届全国人民代表大会常务委员会第十次会议通过".  The first one printed is the
-# enacting congress (a city's regulation is 通过 by the city, then 批准 by the province).
+# 会议通过", "（经第十三届全国人民代表大会常务委员会第十次会议通过）".  The first one printed is the
+# enacting congress (a city's regulation is 通过 by the city, then 批准 by the province).  Only a
+# session that passes, approves or revises counts: a plan that 贯彻落实…全国人民代表大会…精神 is not enacted.
 _ENACTED_BY = re.compile(
-    r"(?:\d{1,2}日\s*)?(?:(?P<place>[\u4e00-\u9fff]{2,15}?)\s*第[一二三四五六七八九十]+届"
-    r"|第[一二三四五六七八九十]+届\s*(?P<national>全国))\s*人民代表大会"
+    r"(?:\d{1,2}日\s*)?[（(]?(?:经|由|在|于)?(?:(?P<place>[\u4e00-\u9fff]{2,15}?)\s*第[一二三四五六七八九十]+届"
+    r"|第[一二三四五六七八九十]+届\s*(?P<national>全国))\s*人民代表大会(?:常务委?员?会)?"
+    r"\s*第[一二三四五六七八九十\d]+次(?:全体)?会议[^\n。]{0,12}?(?:通过|批准|修订|修正)"
 )
 _ENACTMENT_WINDOW = 1000  # the enactment history comes right under the title
 
