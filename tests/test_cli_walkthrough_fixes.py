@@ -121,6 +121,20 @@ def test_segment_of_stdin_uses_encoding_and_t2s_and_refuses_record_options(work:
     assert "--record applies to record files" in _one_error_line(refused.stderr.decode("utf-8"))
 
 
+def test_stdin_is_decoded_as_a_file_is(work: Path) -> None:
+    # found in review: an unknown or wrong --encoding on stdin was a traceback (exit 1); without
+    # one, GBK bytes were read as UTF-8 and a BOM stayed a token
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "policytext", "segment", "-"]
+    for extra, data in ((["--encoding", "nosuch"], "测试\n".encode()), (["--encoding", "gb2312"], b"\xff\xfe\xfa\x80abc\n")):
+        run = subprocess.run([*command, *extra], input=data, capture_output=True, env=env, timeout=120)
+        assert run.returncode == 2
+        assert "<stdin>" in _one_error_line(run.stderr.decode("utf-8"))
+    for data in ("产教融合\n".encode("gbk"), "\ufeff产教融合\n".encode()):
+        run = subprocess.run(command, input=data, capture_output=True, env=env, timeout=120)
+        assert run.returncode == 0 and run.stdout.decode("utf-8").strip() == "产教融合"
+
+
 def test_keywords_applies_encoding_to_the_idf_corpus_too(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -88,7 +88,10 @@ def load_text(args: argparse.Namespace, value: str | None = None) -> str:
     for flag, key in (("--record", "record"), ("--text-column", "text_column")):
         if options[key] is not None:
             raise ConfigurationError(f"{flag} applies to record files, not to standard input")
-    text = sys.stdin.buffer.read().decode(options["encoding"]) if options["encoding"] else sys.stdin.read()
+    # the bytes, decoded as a file's are: detection (or --encoding) with clear errors, BOM removed
+    from policytext.io.encoding import decode_bytes
+
+    text, _ = decode_bytes(sys.stdin.buffer.read(), path="<stdin>", encoding=options["encoding"])
     if options["t2s"]:
         from policytext.io.t2s import to_simplified
 
