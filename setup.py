@@ -4,15 +4,20 @@ The metadata lives in ``pyproject.toml``; this file only adds the optional compi
 They are the same sources, compiled to C by mypyc (about 1.15-1.2x faster, see
 docs/bench/parse.md), and every one of them stays importable as pure Python:
 
-* ``POLICYTEXT_PURE_PYTHON=1`` at install time skips the compilation;
+* ``POLICYTEXT_PURE_PYTHON=1`` at install time skips the compilation (and removes the compiled
+  modules an earlier build left in the source tree);
 * a failed compilation (no C compiler, a mypy that rejects the code) falls back to the pure
   modules with a warning instead of failing the install;
-* at run time ``policytext._compiled`` ignores compiled modules older than their sources (an
-  edit in an editable install) and honours ``POLICYTEXT_PURE_PYTHON=1``.
+* beside the compiled modules the build writes a manifest with the SHA-256 of each source as it
+  was read; at run time ``policytext._compiled`` imports the sources instead of compiled
+  modules that do not match it (an edit in an editable install), and honours
+  ``POLICYTEXT_PURE_PYTHON=1``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import runpy
 import sys
@@ -23,26 +28,48 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).resolve().parent
 # (read as a file: the package cannot be imported before it is built)
-COMPILED_SOURCES = runpy.run_path(str(ROOT / "policytext" / "_compiled_modules.py"))["COMPILED_SOURCES"]
+_LISTS = runpy.run_path(str(ROOT / "policytext" / "_compiled_modules.py"))
+COMPILED_SOURCES: tuple[str, ...] = _LISTS["COMPILED_SOURCES"]
+MANIFEST: str = _LISTS["MANIFEST"]
+# The commands that build modules; for the others (egg_info, dist_info: metadata only) the
+# compilation, a minute or two, would be wasted.
+_BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
 
 
 def _warn(message: str) -> None:
     print(f"policytext: {message}; the pure-Python modules are used", file=sys.stderr)
 
 
-# The commands that build modules; for the others (egg_info, dist_info: metadata only) the
-# compilation, a minute or two, would be wasted.
-_BUILD_COMMANDS = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
+def _digests() -> dict[str, str]:
+    """The sources' SHA-256, taken before mypyc reads them: a source edited during the build then
+    no longer matches the manifest, and its stale compiled module is not used."""
+    return {source: hashlib.sha256((ROOT / source).read_bytes()).hexdigest() for source in COMPILED_SOURCES}
+
+
+def _remove_compiled_modules() -> None:
+    """The compiled modules and manifest an earlier build left in the source tree."""
+    for path in [*ROOT.joinpath("policytext").rglob("*.so"), *ROOT.joinpath("policytext").rglob("*.pyd")]:
+        path.unlink()
+    for path in ROOT.glob("*__mypyc*"):
+        path.unlink()
+    ROOT.joinpath(MANIFEST).unlink(missing_ok=True)
+
+
+DIGESTS: dict[str, str] = {}
 
 
 def _compiled_extensions() -> list:
-    if os.environ.get("POLICYTEXT_PURE_PYTHON") == "1" or not _BUILD_COMMANDS.intersection(sys.argv[1:]):
+    if not _BUILD_COMMANDS.intersection(sys.argv[1:]):
+        return []
+    if os.environ.get("POLICYTEXT_PURE_PYTHON") == "1":
+        _remove_compiled_modules()
         return []
     try:
         from mypyc.build import mypycify
     except ImportError:
         _warn("mypyc is not available")
         return []
+    DIGESTS.update(_digests())
     # The build environment holds only the build requirements: the package's dependencies
     # (pandas, matplotlib …) are missing there, so mypy sees them as Any.  Only the compiled
     # modules must type-check here (CI's mypy run checks everything against the real packages).
@@ -59,7 +86,7 @@ class OptionalBuildExt(build_ext):
 
     The compiled modules share one mypyc runtime library: all of them are built or none is (a
     module whose runtime library is missing would fail to import), so a failure removes what
-    was built already.
+    was built already.  A success writes the manifest beside the compiled modules.
     """
 
     def run(self) -> None:
@@ -72,6 +99,19 @@ class OptionalBuildExt(build_ext):
                 for ext in self.extensions:
                     Path(self.get_ext_fullpath(ext.name)).unlink(missing_ok=True)
             _warn(f"the compiled modules could not be built ({error})")
+            return
+        if self.extensions and DIGESTS:
+            self._write_manifest()
+
+    def _write_manifest(self) -> None:
+        manifest = json.dumps({"sources": DIGESTS}, indent=1, sort_keys=True) + "\n"
+        folders = [Path(self.build_lib)]
+        if self.inplace:
+            folders.append(ROOT)
+        for folder in folders:
+            target = folder / MANIFEST
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(manifest, encoding="utf-8")
 
 
 setup(ext_modules=_compiled_extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -1,19 +1,25 @@
 """Which build of the front of the pipeline runs: mypyc-compiled modules, or their sources.
 
-``setup.py`` compiles normalise + structure (``COMPILED_SOURCES``) with mypyc when it can; the
-compiled modules sit beside their sources and Python's import prefers them.  In an editable
-install that would hide an edit to a source until the next build, so before any of these
-modules is imported (``policytext/__init__`` imports this module first) the compiled ones are
-checked: if any is missing or older than its source, or ``POLICYTEXT_PURE_PYTHON=1`` is set,
-all of them are imported from their sources instead (all or none: compiled modules call each
-other directly, so a mix would run stale code).
+``setup.py`` compiles normalise + structure (``COMPILED_SOURCES``) with mypyc when it can, and
+writes beside them a manifest (:data:`MANIFEST`) with the SHA-256 of each source as it was read
+for the build.  The compiled modules sit beside their sources and Python's import prefers them,
+which in an editable install would hide an edit to a source until the next build.  So before
+any of them is imported (``policytext/__init__`` imports this module first) they are checked:
+they run only if the manifest matches the current sources and lists exactly the compiled
+modules found.  Otherwise (a source edited, during or after the build; a module added to or
+dropped from the list; an old checkout with newer build outputs), or with
+``POLICYTEXT_PURE_PYTHON=1``, every module that has a compiled file is imported from its source
+instead: all or none, since compiled modules call each other directly and a mix would run
+stale code.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -21,7 +27,7 @@ from importlib.machinery import ModuleSpec
 from pathlib import Path
 from types import ModuleType
 
-from policytext._compiled_modules import COMPILED_SOURCES
+from policytext._compiled_modules import COMPILED_SOURCES, MANIFEST
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,51 +38,58 @@ def module_name(source: str) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _extension(source: Path) -> Path | None:
-    """The compiled module built beside ``source``, if any."""
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        candidate = source.with_suffix(suffix)
-        if candidate.is_file():
-            return candidate
-    return None
+def source_digests(root: Path = _ROOT) -> dict[str, str]:
+    """SHA-256 of each compiled module's source, by its path relative to ``root``."""
+    return {source: hashlib.sha256((root / source).read_bytes()).hexdigest() for source in COMPILED_SOURCES}
+
+
+def compiled_modules(root: Path = _ROOT) -> dict[str, Path]:
+    """The compiled module files found in the package (whatever the list says), by module name."""
+    found: dict[str, Path] = {}
+    suffixes = sorted(importlib.machinery.EXTENSION_SUFFIXES, key=len, reverse=True)  # .cpython-311-….so before .so
+    for path in (root / "policytext").rglob("*"):
+        suffix = next((suffix for suffix in suffixes if path.name.endswith(suffix)), None)
+        if suffix is not None and path.is_file():
+            relative = path.relative_to(root).as_posix().removesuffix(suffix)
+            found[module_name(relative + ".py")] = path
+    return found
 
 
 def compiled_state(root: Path = _ROOT) -> str:
-    """``"compiled"``, ``"none"`` (no compiled module: a pure install) or ``"stale"`` (some
-    compiled module is missing or, in a source checkout, older than its source).
-
-    Ages are compared only in a source checkout (``pyproject.toml`` beside the package), where
-    sources are edited: an installed wheel's files all get the time of their extraction, in no
-    particular order.
-    """
-    checkout = (root / "pyproject.toml").is_file()
-    found = 0
-    stale = False
-    for source in COMPILED_SOURCES:
-        path = root / source
-        extension = _extension(path)
-        if extension is None:
-            stale = True
-            continue
-        found += 1
-        if checkout and path.stat().st_mtime > extension.stat().st_mtime:
-            stale = True
+    """``"compiled"``, ``"none"`` (no compiled module: a pure install) or ``"stale"`` (compiled
+    modules that do not match the current sources and list)."""
+    found = compiled_modules(root)
     if not found:
         return "none"
-    return "stale" if stale else "compiled"
+    try:
+        recorded = json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("sources")
+    except (OSError, ValueError, AttributeError):
+        return "stale"
+    if set(found) != {module_name(source) for source in COMPILED_SOURCES}:
+        return "stale"
+    try:
+        return "compiled" if recorded == source_digests(root) else "stale"
+    except OSError:
+        return "stale"
 
 
 class SourceFinder(importlib.abc.MetaPathFinder):
-    """Imports the compiled modules' names from their ``.py`` sources."""
+    """Imports the given modules from their ``.py`` sources, whatever compiled files lie beside them."""
 
-    def __init__(self, root: Path = _ROOT) -> None:
-        self.sources = {module_name(source): root / source for source in COMPILED_SOURCES}
+    def __init__(self, root: Path = _ROOT, names: Sequence[str] | None = None) -> None:
+        if names is None:
+            names = [module_name(source) for source in COMPILED_SOURCES]
+        self.sources: dict[str, Path] = {}
+        for name in names:
+            path = root.joinpath(*name.split("."))
+            source = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+            self.sources[name] = source
 
     def find_spec(
         self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
     ) -> ModuleSpec | None:
         source = self.sources.get(fullname)
-        if source is None:
+        if source is None or not source.is_file():
             return None
         locations = [str(source.parent)] if source.name == "__init__.py" else None
         return importlib.util.spec_from_file_location(fullname, source, submodule_search_locations=locations)
@@ -90,11 +103,12 @@ def _choose_build() -> str:
     if os.environ.get("POLICYTEXT_PURE_PYTHON") == "1":
         reason = "POLICYTEXT_PURE_PYTHON=1"
     elif state == "stale":
-        reason = "compiled modules older than their sources: reinstall to rebuild them"
+        reason = "the compiled modules do not match their sources: reinstall to rebuild them"
     else:
         return "compiled (mypyc)"
     if not any(isinstance(finder, SourceFinder) for finder in sys.meta_path):
-        sys.meta_path.insert(0, SourceFinder())
+        names = {module_name(source) for source in COMPILED_SOURCES} | set(compiled_modules())
+        sys.meta_path.insert(0, SourceFinder(names=sorted(names)))
     return f"pure Python ({reason})"
 
 

@@ -4,6 +4,9 @@ Kept in a file of its own, with no imports, because the build reads it before th
 be imported.  Paths are relative to the project root, in the order mypyc is given them.
 """
 
+#: Written by the build beside the compiled modules: the SHA-256 of each source it compiled.
+MANIFEST = "policytext/_compiled_build.json"
+
 COMPILED_SOURCES = (
     "policytext/normalize.py",
     "policytext/structure/__init__.py",

@@ -1,7 +1,8 @@
 """The compiled (mypyc) build of normalise + structure: when it is used, and that it changes nothing.
 
-``setup.py`` compiles the modules of ``COMPILED_SOURCES`` when it can; ``policytext._compiled``
-imports their sources instead when the compiled modules are stale or ``POLICYTEXT_PURE_PYTHON=1``.
+``setup.py`` compiles the modules of ``COMPILED_SOURCES`` when it can and records their sources'
+SHA-256 in a manifest; ``policytext._compiled`` imports the sources instead when the compiled
+modules do not match them (or the list), or with ``POLICYTEXT_PURE_PYTHON=1``.
 The equivalence tests compare the build in use with the sources, in a second process; they skip
 where the build in use is the sources (nothing to compare), and CI (``POLICYTEXT_REQUIRE_COMPILED=1``)
 requires the compiled build.
@@ -22,7 +23,16 @@ from pathlib import Path
 import pytest
 
 import policytext
-from policytext._compiled import BUILD, COMPILED_SOURCES, SourceFinder, compiled_state, module_name
+from policytext._compiled import (
+    BUILD,
+    COMPILED_SOURCES,
+    MANIFEST,
+    SourceFinder,
+    compiled_modules,
+    compiled_state,
+    module_name,
+    source_digests,
+)
 from policytext.pipeline import parse_text
 from tests.conftest import ROOT, SHARED, iter_jsonl
 
@@ -39,70 +49,83 @@ def test_every_listed_source_is_a_module_of_the_package() -> None:
     assert module_name("policytext/normalize.py") == "policytext.normalize"
 
 
-def _tree(tmp_path: Path, *, checkout: bool = True) -> Path:
-    """A copy of the compiled modules' layout: empty sources, and a pyproject.toml in a checkout."""
+def _tree(tmp_path: Path) -> Path:
+    """A copy of the compiled modules' layout, with sources of their own."""
     for source in COMPILED_SOURCES:
         path = tmp_path / source
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("", encoding="utf-8")
-    if checkout:
-        (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+        path.write_text(f"# {source}\n", encoding="utf-8")
     return tmp_path
 
 
-def _build(root: Path, *, age: int = 0) -> None:
-    """Extensions beside the sources, ``age`` seconds younger than them (negative: older)."""
+def _build(root: Path, *, manifest: bool = True) -> None:
+    """Compiled modules beside the sources (empty files will do) and, as a build writes it, the manifest."""
     for source in COMPILED_SOURCES:
-        path = root / source
-        extension = path.with_suffix(_SUFFIX)
-        extension.write_bytes(b"")
-        mtime = path.stat().st_mtime + age
-        os.utime(extension, (mtime, mtime))
+        (root / source).with_suffix(_SUFFIX).write_bytes(b"")
+    if manifest:
+        (root / MANIFEST).write_text(json.dumps({"sources": source_digests(root)}), encoding="utf-8")
 
 
 def test_a_tree_without_compiled_modules_is_a_pure_install(tmp_path: Path) -> None:
     assert compiled_state(_tree(tmp_path)) == "none"
 
 
-def test_compiled_modules_newer_than_their_sources_are_used(tmp_path: Path) -> None:
+def test_compiled_modules_that_match_their_sources_are_used(tmp_path: Path) -> None:
     root = _tree(tmp_path)
-    _build(root, age=10)
+    _build(root)
     assert compiled_state(root) == "compiled"
+    assert set(compiled_modules(root)) == {module_name(source) for source in COMPILED_SOURCES}
 
 
 def test_an_edited_source_makes_the_compiled_modules_stale(tmp_path: Path) -> None:
+    # by content, not by age: an edit during the build, or a restored old file, counts too
     root = _tree(tmp_path)
-    _build(root, age=10)
-    edited = root / COMPILED_SOURCES[3]
-    later = edited.with_suffix(_SUFFIX).stat().st_mtime + 5
-    os.utime(edited, (later, later))
+    _build(root)
+    with (root / COMPILED_SOURCES[3]).open("a", encoding="utf-8") as handle:
+        handle.write("EDITED = True\n")
+    assert compiled_state(root) == "stale"
+
+
+def test_compiled_modules_without_a_manifest_are_stale(tmp_path: Path) -> None:
+    root = _tree(tmp_path)
+    _build(root, manifest=False)
+    assert compiled_state(root) == "stale"
+    (root / MANIFEST).write_text("not json", encoding="utf-8")
     assert compiled_state(root) == "stale"
 
 
 def test_a_missing_compiled_module_makes_the_others_stale(tmp_path: Path) -> None:
     # all or none: compiled modules call each other directly, a mix would run stale code
     root = _tree(tmp_path)
-    _build(root, age=10)
+    _build(root)
     (root / COMPILED_SOURCES[-1]).with_suffix(_SUFFIX).unlink()
     assert compiled_state(root) == "stale"
 
 
-def test_ages_are_not_compared_in_an_installed_wheel(tmp_path: Path) -> None:
-    # a wheel's files get the time of their extraction, in no particular order
-    root = _tree(tmp_path, checkout=False)
-    _build(root, age=-3)
-    assert compiled_state(root) == "compiled"
-    assert compiled_state(_tree(tmp_path / "checkout")) == "none"
+def test_a_compiled_module_of_a_module_no_longer_listed_makes_the_build_stale(tmp_path: Path) -> None:
+    # a module dropped from the list (or a newer build's outputs in an older checkout) leaves a
+    # compiled file that Python's import would prefer to its source
+    root = _tree(tmp_path)
+    _build(root)
+    orphan = root / "policytext" / "structure" / "old.py"
+    orphan.write_text("", encoding="utf-8")
+    orphan.with_suffix(_SUFFIX).write_bytes(b"")
+    assert compiled_state(root) == "stale"
+    assert "policytext.structure.old" in compiled_modules(root)
 
 
 def test_the_source_finder_imports_packages_and_modules_from_their_sources(tmp_path: Path) -> None:
-    finder = SourceFinder(_tree(tmp_path))
+    root = _tree(tmp_path)
+    finder = SourceFinder(root)
     package = finder.find_spec("policytext.structure", None)
-    assert package is not None and package.origin == str(tmp_path / "policytext/structure/__init__.py")
-    assert package.submodule_search_locations == [str(tmp_path / "policytext/structure")]
+    assert package is not None and package.origin == str(root / "policytext/structure/__init__.py")
+    assert package.submodule_search_locations == [str(root / "policytext/structure")]
     module = finder.find_spec("policytext.structure.outline", None)
-    assert module is not None and module.origin == str(tmp_path / "policytext/structure/outline.py")
+    assert module is not None and module.origin == str(root / "policytext/structure/outline.py")
     assert finder.find_spec("policytext.model", None) is None  # not compiled: left to the usual import
+    (root / "policytext" / "structure" / "old.py").write_text("", encoding="utf-8")
+    extra = SourceFinder(root, names=["policytext.structure.old"]).find_spec("policytext.structure.old", None)
+    assert extra is not None and extra.origin == str(root / "policytext/structure/old.py")
 
 
 def _run(code: str, **env: str) -> str:
