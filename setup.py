@@ -56,6 +56,7 @@ def _remove_compiled_modules() -> None:
 
 
 DIGESTS: dict[str, str] = {}
+LIBRARY: list[str] = []
 
 
 def _compiled_extensions() -> list:
@@ -75,10 +76,13 @@ def _compiled_extensions() -> list:
     # modules must type-check here (CI's mypy run checks everything against the real packages).
     options = ["--follow-imports=silent", "--no-warn-unused-ignores"]
     try:
-        return mypycify([*options, *COMPILED_SOURCES], opt_level="3")
+        extensions = mypycify([*options, *COMPILED_SOURCES], opt_level="3")
     except (Exception, SystemExit) as error:  # mypyc exits on a type error
         _warn(f"mypyc could not compile the modules ({error})")
         return []
+    # the shared runtime library the compiled modules import by its top-level name
+    LIBRARY.extend(ext.name for ext in extensions if ext.name.endswith("__mypyc"))
+    return extensions
 
 
 class OptionalBuildExt(build_ext):
@@ -104,7 +108,7 @@ class OptionalBuildExt(build_ext):
             self._write_manifest()
 
     def _write_manifest(self) -> None:
-        manifest = json.dumps({"sources": DIGESTS}, indent=1, sort_keys=True) + "\n"
+        manifest = json.dumps({"sources": DIGESTS, "library": LIBRARY[0] if LIBRARY else None}, indent=1, sort_keys=True) + "\n"
         folders = [Path(self.build_lib)]
         if self.inplace:
             folders.append(ROOT)

@@ -57,20 +57,28 @@ def compiled_modules(root: Path = _ROOT) -> dict[str, Path]:
 
 def compiled_state(root: Path = _ROOT) -> str:
     """``"compiled"``, ``"none"`` (no compiled module: a pure install) or ``"stale"`` (compiled
-    modules that do not match the current sources and list)."""
+    modules that do not match the current sources and list, or whose runtime library cannot be
+    found)."""
     found = compiled_modules(root)
     if not found:
         return "none"
     try:
-        recorded = json.loads((root / MANIFEST).read_text(encoding="utf-8")).get("sources")
+        manifest = json.loads((root / MANIFEST).read_text(encoding="utf-8"))
+        recorded, library = manifest.get("sources"), manifest.get("library")
     except (OSError, ValueError, AttributeError):
         return "stale"
     if set(found) != {module_name(source) for source in COMPILED_SOURCES}:
         return "stale"
     try:
-        return "compiled" if recorded == source_digests(root) else "stale"
+        if recorded != source_digests(root):
+            return "stale"
     except OSError:
         return "stale"
+    # the runtime library the compiled modules import by its top-level name: another install's
+    # import hook may have taken this one's place (they would fail to import)
+    if library is not None and importlib.util.find_spec(library) is None:
+        return "stale"
+    return "compiled"
 
 
 class SourceFinder(importlib.abc.MetaPathFinder):
@@ -103,7 +111,7 @@ def _choose_build() -> str:
     if os.environ.get("POLICYTEXT_PURE_PYTHON") == "1":
         reason = "POLICYTEXT_PURE_PYTHON=1"
     elif state == "stale":
-        reason = "the compiled modules do not match their sources: reinstall to rebuild them"
+        reason = "the compiled modules do not match their sources or cannot load: reinstall to rebuild them"
     else:
         return "compiled (mypyc)"
     if not any(isinstance(finder, SourceFinder) for finder in sys.meta_path):

@@ -175,6 +175,7 @@ def test_no_command_exits_2_from_the_real_program() -> None:
         (["-o", "r.txt", "--format", "md"], ".txt file is not a report format"),
         (["-o", "r.html", "--format", "md"], "names the html format, not md"),
         (["-o", "r.md", "--format", "html"], "names the md format, not html"),
+        (["-o", "r.html", "--xlsx", "tables.csv"], ".csv file is not a workbook"),
     ],
 )
 def test_report_suffix_naming_no_format_or_another_is_refused_first(
@@ -196,6 +197,9 @@ def test_report_format_follows_htm_and_md_suffixes(work: Path) -> None:
     assert (work / "r.MD").read_text(encoding="utf-8").startswith("# ")
     assert main([*base, "-o", "plain", "--format", "md"]) == 0  # no suffix: the format asked for
     assert (work / "plain").read_text(encoding="utf-8").startswith("# ")
+    # a version after the last dot is no file type (found in review: report_1.0 was refused)
+    assert main([*base, "-o", "report_1.0"]) == 0
+    assert (work / "report_1.0").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_report_api_refuses_a_suffix_of_no_format(tmp_path: Path) -> None:

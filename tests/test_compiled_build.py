@@ -94,6 +94,19 @@ def test_compiled_modules_without_a_manifest_are_stale(tmp_path: Path) -> None:
     assert compiled_state(root) == "stale"
 
 
+def test_compiled_modules_whose_runtime_library_cannot_be_found_are_stale(tmp_path: Path) -> None:
+    # they would fail to import (another install's import hook in the way): use the sources
+    root = _tree(tmp_path)
+    _build(root)
+    manifest = root / MANIFEST
+    manifest.write_text(
+        json.dumps({"sources": source_digests(root), "library": "no_such_library__mypyc"}), encoding="utf-8"
+    )
+    assert compiled_state(root) == "stale"
+    manifest.write_text(json.dumps({"sources": source_digests(root), "library": "json"}), encoding="utf-8")
+    assert compiled_state(root) == "compiled"
+
+
 def test_a_missing_compiled_module_makes_the_others_stale(tmp_path: Path) -> None:
     # all or none: compiled modules call each other directly, a mix would run stale code
     root = _tree(tmp_path)

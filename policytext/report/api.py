@@ -125,6 +125,8 @@ def check_outputs(
     target = check_file_target(
         output if output is not None else f"report.{fmt}", "report output", f"report.{fmt}"
     )
+    if xlsx is not None:
+        _check_xlsx_suffix(xlsx)
     xlsx_target = check_file_target(xlsx, "xlsx output", "tables.xlsx") if xlsx is not None else None
     csv_target = check_folder_target(csv_dir, "CSV output") if csv_dir is not None else None
     check_distinct({"report output": target, "xlsx output": xlsx_target, "CSV output": csv_target})
@@ -162,7 +164,7 @@ def resolve_format(fmt: str | None, output: str | Path | None) -> str:
     """
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"unknown report format {fmt!r}: use one of {', '.join(FORMATS)}")
-    suffix = Path(output).suffix.lower() if output is not None else ""
+    suffix = _file_type(output)
     if not suffix:
         return fmt or "html"
     named = SUFFIX_FORMATS.get(suffix)
@@ -174,6 +176,20 @@ def resolve_format(fmt: str | None, output: str | Path | None) -> str:
     if fmt is not None and fmt != named:
         raise OutputError(f"the {suffix} suffix names the {named} format, not {fmt}", output)
     return named
+
+
+def _file_type(path: str | Path | None) -> str:
+    """The suffix of ``path`` when it names a file type (letters: ``.pdf``, ``.md``), else ``""``:
+    ``report_1.0`` or ``plan.v2`` carry a version, not a type, and get the default format."""
+    suffix = Path(path).suffix.lower() if path is not None else ""
+    return suffix if suffix[1:].isascii() and suffix[1:].isalpha() else ""
+
+
+def _check_xlsx_suffix(xlsx: str | Path) -> None:
+    """``--xlsx tables.csv`` would write a workbook that a reader's program opens as text."""
+    suffix = _file_type(xlsx)
+    if suffix and suffix != ".xlsx":
+        raise OutputError(f"a {suffix} file is not a workbook: name it .xlsx", xlsx)
 
 
 def _as_list(against: Sequence[DocumentLike] | DocumentLike | None) -> list[DocumentLike]:
