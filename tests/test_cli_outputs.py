@@ -70,7 +70,7 @@ def test_align_output_that_is_a_folder_is_refused_by_the_real_command(work: Path
         ),
         (["report", PLAN, "-o", "a_folder"], ["a_folder", "is a folder"]),
         (["report", PLAN, "-o", "new/"], ["new", "is a folder"]),
-        (["report", PLAN, "-o", "ok.html", "--xlsx", "ok.html"], ["same path"]),
+        (["report", PLAN, "-o", "same", "--xlsx", "same"], ["same path"]),
         (["report", PLAN, "-o", "a_file.txt/ok.html"], ["a_file.txt", "not a folder"]),
         (["report", PLAN, "-o", "ok.html", "--csv", "a_file.txt/deeper/tables"], ["not a folder"]),
         # a missing input: the output is checked before the input is read, so it is the one named
@@ -106,7 +106,7 @@ def test_good_exports_are_written_and_a_failing_one_is_one_line(work: Path, caps
     assert (work / "out" / "r.md").is_file() and (work / "out" / "t.xlsx").is_file()
     assert (work / "out" / "csv" / "measures.csv").is_file()
     written = _files(work)
-    assert main([*argv, "--xlsx", LONG_NAME]) == 2
+    assert main([*argv, "--xlsx", LONG_NAME.replace(".json", ".xlsx")]) == 2
     _one_line_error(capsys.readouterr().err, "cannot write")
     assert _files(work) == written  # the report is rewritten in place, no temporary file is left
 
