@@ -135,6 +135,15 @@ def test_stdin_is_decoded_as_a_file_is(work: Path) -> None:
         assert run.returncode == 0 and run.stdout.decode("utf-8").strip() == "产教融合"
 
 
+@pytest.mark.parametrize("command", ["parse", "keywords", "segment"])
+def test_text_column_on_a_plain_text_file_is_refused(
+    command: str, work: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # found in review: it was silently ignored (--record was refused already)
+    assert main([command, "plan.txt", "--text-column", "body"]) == 2
+    assert "--text-column applies to .jsonl/.csv/.parquet files" in _one_error_line(capsys.readouterr().err)
+
+
 def test_keywords_applies_encoding_to_the_idf_corpus_too(
     work: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,10 +7,11 @@ import argparse
 import re
 import sys
 import unicodedata
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from policytext._util import atomic_write_text, check_file_target, writing
-from policytext.errors import ConfigurationError
+from policytext.errors import ConfigurationError, PolicyTextError
 from policytext.model import PolicyDocument
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,7 +66,24 @@ def load_document(args: argparse.Namespace, value: str | None = None) -> PolicyD
     from policytext.pipeline import read
 
     target = value if value is not None else args.file
-    return read(corpora.resolve_path(target), **reading_options(args))
+    path = corpora.resolve_path(target)
+    _check_record_options(path, args)
+    return read(path, **reading_options(args))
+
+
+def _check_record_options(path: str | Path, args: argparse.Namespace) -> None:
+    """``--text-column`` on a text, HTML, docx or PDF file would be silently ignored: refuse it, as
+    ``--record`` is (the reader refuses that one)."""
+    from policytext.io.sniff import RECORD_FORMATS, detect_format
+
+    if getattr(args, "text_column", None) is None or not Path(path).is_file():
+        return  # (a missing file: the reader names that problem)
+    try:
+        fmt = detect_format(path)
+    except PolicyTextError:
+        return  # the reader names the problem with the file itself
+    if fmt not in RECORD_FORMATS:
+        raise ConfigurationError(f"--text-column applies to .jsonl/.csv/.parquet files, not to a {fmt} file", path)
 
 
 def load_other(value: str, args: argparse.Namespace) -> PolicyDocument:
@@ -84,7 +102,9 @@ def load_text(args: argparse.Namespace, value: str | None = None) -> str:
     target = value if value is not None else args.file
     options = reading_options(args)
     if target != "-":
-        return load(corpora.resolve_path(target), **options).text
+        path = corpora.resolve_path(target)
+        _check_record_options(path, args)
+        return load(path, **options).text
     for flag, key in (("--record", "record"), ("--text-column", "text_column")):
         if options[key] is not None:
             raise ConfigurationError(f"{flag} applies to record files, not to standard input")
