@@ -15,7 +15,6 @@ stale code.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.abc
 import importlib.machinery
 import importlib.util
@@ -28,6 +27,7 @@ from pathlib import Path
 from types import ModuleType
 
 from policytext._compiled_modules import COMPILED_SOURCES, MANIFEST
+from policytext._util import sha256_file
 
 _ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,7 +40,7 @@ def module_name(source: str) -> str:
 
 def source_digests(root: Path = _ROOT) -> dict[str, str]:
     """SHA-256 of each compiled module's source, by its path relative to ``root``."""
-    return {source: hashlib.sha256((root / source).read_bytes()).hexdigest() for source in COMPILED_SOURCES}
+    return {source: sha256_file(root / source) for source in COMPILED_SOURCES}
 
 
 def compiled_modules(root: Path = _ROOT) -> dict[str, Path]:

@@ -244,7 +244,7 @@ def _candidates(
     return found
 
 
-class _FormalUnits:
+class _WithheldUnits:
     """Whether an upper unit is withheld from the candidates (a formal clause or a paragraph of
     a work report's review, :attr:`AlignUnit.offered`), checked once per unit and call (only the
     candidates are checked: an index can hold 150,000 units)."""
@@ -308,9 +308,9 @@ def _match_units(
     candidates = _candidates(index, [u.text for u in units], top_k)
     # formal clauses (effective date, 参照执行) take up no task and are no task to take up;
     # the review part of an upper work report (工作回顾) reports past work, not tasks
-    formal = _FormalUnits(index)
+    withheld = _WithheldUnits(index)
     candidates = [
-        [] if unit.formal else [c for c in cands if not formal(c[0])]
+        [] if unit.formal else [c for c in cands if not withheld(c[0])]
         for unit, cands in zip(units, candidates, strict=False)
     ]
     rows = [
@@ -330,7 +330,7 @@ def _relays(
         return {}
     matched = sorted({s.unit_id for row in matches for s in row})
     relays: dict[tuple[int, int], tuple[float, str]] = {}
-    formal = _FormalUnits(index)
+    withheld = _WithheldUnits(index)
     relayed: list[int] = []
     rows: list[tuple[list[int], list[PairSignals]]] = []
     for unit_id in matched:
@@ -340,7 +340,7 @@ def _relays(
         higher_docs = [d for d, r in enumerate(ranks) if r is not None and r < rank]
         allowed = set(np.flatnonzero(np.isin(index.unit_docs, higher_docs)).tolist())
         unit = index.units[unit_id]
-        cands = [c for c in _candidates(index, [unit.text], top_k, allowed)[0] if not formal(c[0])]
+        cands = [c for c in _candidates(index, [unit.text], top_k, allowed)[0] if not withheld(c[0])]
         relayed.append(unit_id)
         rows.append(_signals_against(index, scorer, unit, cands, "relay"))
     scored = _score_rows(index, config, rows, index.positions[relayed].tolist())

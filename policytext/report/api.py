@@ -125,9 +125,10 @@ def check_outputs(
     target = check_file_target(
         output if output is not None else f"report.{fmt}", "report output", f"report.{fmt}"
     )
+    xlsx_target = None
     if xlsx is not None:
         _check_xlsx_suffix(xlsx)
-    xlsx_target = check_file_target(xlsx, "xlsx output", "tables.xlsx") if xlsx is not None else None
+        xlsx_target = check_file_target(xlsx, "xlsx output", "tables.xlsx")
     csv_target = check_folder_target(csv_dir, "CSV output") if csv_dir is not None else None
     check_distinct({"report output": target, "xlsx output": xlsx_target, "CSV output": csv_target})
     return ReportOutputs(target, fmt, xlsx_target, csv_target)

@@ -425,9 +425,10 @@ def _enacted_level(text: str, first_item: int) -> Level:
     Laws and local regulations print no issuer; their enacting congress (上海市人民代表大会常务委员会)
     is what places a 上海市…条例 at the provincial level and a 杭州市…条例 at the municipal one.
     """
-    if "人民代表大会" not in text[: min(first_item, _ENACTMENT_WINDOW)]:
+    window = min(first_item, _ENACTMENT_WINDOW)
+    if text.find("人民代表大会", 0, window) < 0:
         return Level.UNKNOWN
-    enacted = _ENACTED_BY.search(text, 0, min(first_item, _ENACTMENT_WINDOW))
+    enacted = _ENACTED_BY.search(text, 0, window)
     if enacted is None:
         return Level.UNKNOWN
     if enacted.group("national"):
